@@ -1,0 +1,30 @@
+"""The contract as a FastStream application, so AsyncAPI documents every topic and event."""
+
+from faststream import FastStream
+from faststream.specification import AsyncAPI
+
+from shared.events import EVENT_TYPES
+from shared.kafka import make_broker
+from shared.topics import TOPIC_OF_EVENT
+
+CONTRACT_VERSION = "1"
+
+
+def contract_app() -> FastStream:
+    """An app that declares one publisher per event topic (it is never run, only described)."""
+    broker = make_broker("localhost:9092", client_id="contract")
+    for event_type in EVENT_TYPES:
+        topic = TOPIC_OF_EVENT[event_type]
+        broker.publisher(
+            topic.name,
+            title=f"{topic.name}:{event_type.__name__}",
+            description=topic.description,
+            schema=event_type,
+        )
+    specification = AsyncAPI(
+        broker,
+        title="Insertion hours: event contract",
+        version=CONTRACT_VERSION,
+        description="Events published by ingest and consumed by clauses and indicators.",
+    )
+    return FastStream(broker, specification=specification)

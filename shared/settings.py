@@ -1,0 +1,19 @@
+"""Settings common to every service; each service subclasses with its own env prefix."""
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ServiceSettings(BaseSettings):
+    """Where Kafka and the database are; read once, by a service's composition root."""
+
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    kafka_bootstrap_servers: str = Field(
+        default="127.0.0.1:9092",
+        validation_alias=AliasChoices("kafka_bootstrap_servers", "KAFKA_BOOTSTRAP_SERVERS"),
+    )
+    database_url: str = Field(
+        default="sqlite:///./insertion-hours.db",
+        validation_alias=AliasChoices("database_url", "DATABASE_URL"),
+    )

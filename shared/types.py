@@ -1,0 +1,70 @@
+"""Constrained value types shared by the events (validated once, at the edge)."""
+
+import re
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import AfterValidator, Field
+
+_PERIOD = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+_SIRET = re.compile(r"\d{14}")
+_PSEUDONYM = re.compile(r"[0-9a-f]{64}")
+
+
+def _check_period(value: str) -> str:
+    if not _PERIOD.fullmatch(value):
+        raise ValueError(f"expected a month as YYYY-MM with a month from 01 to 12, got {value!r}")
+    return value
+
+
+def _check_siret(value: str) -> str:
+    if not _SIRET.fullmatch(value):
+        raise ValueError(f"expected a SIRET of exactly 14 digits, got {value!r}")
+    return value
+
+
+def _check_pseudonym(value: str) -> str:
+    if not _PSEUDONYM.fullmatch(value):
+        raise ValueError(
+            "expected a pseudonym (64 lowercase hexadecimal characters of an HMAC-SHA256), "
+            "never a raw identifier"
+        )
+    return value
+
+
+Period = Annotated[
+    str,
+    AfterValidator(_check_period),
+    Field(description="A calendar month, YYYY-MM", examples=["2023-06"]),
+]
+Siret = Annotated[
+    str,
+    AfterValidator(_check_siret),
+    Field(description="French establishment identifier: 14 digits", examples=["35600000000048"]),
+]
+Pseudonym = Annotated[
+    str,
+    AfterValidator(_check_pseudonym),
+    Field(description="Keyed hash (HMAC-SHA256, hex) of the beneficiary identifier"),
+]
+Identifier = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$",
+        description="A reference: letters, digits and . _ / - (at most 64 characters)",
+    ),
+]
+AmountHT = Annotated[
+    Decimal,
+    Field(gt=0, max_digits=15, decimal_places=2, description="Amount in EUR, tax excluded (HT)"),
+]
+Hours = Annotated[
+    Decimal,
+    Field(ge=0, max_digits=8, decimal_places=2, description="A number of hours"),
+]
+Version = Annotated[
+    int,
+    Field(ge=1, description="Submission version: a higher version replaces a lower one"),
+]
