@@ -3,9 +3,10 @@
 from faststream import FastStream
 from faststream.specification import AsyncAPI
 
+from shared.aggregates import AggregateChanged
 from shared.events import EVENT_TYPES
 from shared.kafka import make_broker
-from shared.topics import TOPIC_OF_EVENT
+from shared.topics import CLAUSE_AGGREGATES, TOPIC_OF_EVENT
 
 CONTRACT_VERSION = "1"
 
@@ -21,6 +22,12 @@ def contract_app() -> FastStream:
             description=topic.description,
             schema=event_type,
         )
+    broker.publisher(
+        CLAUSE_AGGREGATES.name,
+        title=f"{CLAUSE_AGGREGATES.name}:AggregateChanged",
+        description=CLAUSE_AGGREGATES.description,
+        schema=AggregateChanged,
+    )
     specification = AsyncAPI(
         broker,
         title="Insertion hours: event contract",

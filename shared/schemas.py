@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from shared.aggregates import AggregateChanged
 from shared.contract import contract_app
 from shared.events import EVENT_TYPES
 
@@ -25,6 +26,8 @@ def expected_files() -> dict[Path, str]:
         version = event_type.model_fields["schema_version"].default
         path = SCHEMA_DIR / "events" / f"{event_type.__name__}.v{version}.json"
         files[path] = _render(event_type.model_json_schema(mode="validation"))
+    aggregates = SCHEMA_DIR / "events" / "AggregateChanged.v1.json"
+    files[aggregates] = _render(AggregateChanged.model_json_schema(mode="validation"))
     asyncapi = contract_app().schema.to_specification().to_jsonable()
     files[SCHEMA_DIR / "asyncapi.json"] = _render(asyncapi)
     return files
