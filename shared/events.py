@@ -60,8 +60,12 @@ class Holder(Frozen):
 
     siret: Siret
     name: str | None = Field(default=None, max_length=200)
-    is_sme: bool = Field(description="Small or medium-sized enterprise (PME)")
-    in_territory: bool = Field(description="Established in the buyer's territory")
+    is_sme: bool | None = Field(
+        default=None, description="Small or medium-sized enterprise (PME); null when unknown"
+    )
+    in_territory: bool | None = Field(
+        default=None, description="Established in the buyer's territory; null when unknown"
+    )
 
 
 class Buyer(Frozen):

@@ -48,7 +48,13 @@ commitments = st.one_of(
     st.builds(InsertionCommitment, fixed_total_hours=hours),
 )
 holders = st.lists(
-    st.builds(Holder, siret=sirets, name=names, is_sme=st.booleans(), in_territory=st.booleans()),
+    st.builds(
+        Holder,
+        siret=sirets,
+        name=names,
+        is_sme=st.none() | st.booleans(),
+        in_territory=st.none() | st.booleans(),
+    ),
     min_size=1,
     max_size=3,
     unique_by=lambda holder: holder.siret,
