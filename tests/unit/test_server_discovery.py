@@ -17,5 +17,5 @@ def test_a_missing_server_is_skipped_with_its_reason_outside_ci(
 ) -> None:
     monkeypatch.delenv("CI", raising=False)
 
-    with pytest.raises(pytest.skip.Exception, match="PostgreSQL is required.*set DATABASE_URL"):
+    with pytest.raises(pytest.skip.Exception, match=r"PostgreSQL is required.*set DATABASE_URL"):
         unavailable("PostgreSQL", "set DATABASE_URL")
