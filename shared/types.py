@@ -6,8 +6,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field
 
-_PERIOD = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
-_SIRET = re.compile(r"\d{14}")
+_PERIOD = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
+_SIRET = re.compile(r"[0-9]{14}")
 _PSEUDONYM = re.compile(r"[0-9a-f]{64}")
 
 

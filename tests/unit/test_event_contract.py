@@ -124,3 +124,11 @@ def test_a_commitment_is_either_proportional_or_a_fixed_total() -> None:
     errors = refusal(a_market, insertion_commitment=both)
 
     assert "either fixed_total_hours or the proportional form" in errors["insertion_commitment"]
+
+
+def test_a_siret_of_non_ascii_digits_is_refused() -> None:
+    arabic_indic = "٣٥٦٠٠٠٠٠٠٠٠٠٤٨"
+
+    errors = refusal(an_invoice, holder_siret=arabic_indic)
+
+    assert list(errors) == ["holder_siret"]
