@@ -23,7 +23,7 @@ from shared.events import (
     WorkContractSigned,
 )
 
-sirets = st.from_regex(r"\d{14}", fullmatch=True)
+sirets = st.from_regex(r"[0-9]{14}", fullmatch=True)
 identifiers = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,20}", fullmatch=True)
 pseudonyms = st.from_regex(r"[0-9a-f]{64}", fullmatch=True)
 periods = st.builds("{:04d}-{:02d}".format, st.integers(2000, 2100), st.integers(1, 12))
@@ -66,7 +66,7 @@ markets = st.builds(
     buyer=st.builds(Buyer, siret=sirets, name=names),
     title=st.text(min_size=1, max_size=60),
     category=st.sampled_from(MarketCategory),
-    cpv_code=st.none() | st.from_regex(r"\d{8}", fullmatch=True),
+    cpv_code=st.none() | st.from_regex(r"[0-9]{8}", fullmatch=True),
     amount_ht=amounts,
     notification_date=dates,
     duration_months=st.integers(1, 600),
