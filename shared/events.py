@@ -103,7 +103,7 @@ class MarketNotified(Event):
     buyer: Buyer
     title: str = Field(min_length=1, max_length=500)
     category: MarketCategory
-    cpv_code: str | None = Field(default=None, pattern=r"^\d{8}(-\d)?$")
+    cpv_code: str | None = Field(default=None, pattern=r"^[0-9]{8}(-[0-9])?$")
     amount_ht: AmountHT
     notification_date: date
     duration_months: int = Field(gt=0, le=600)
