@@ -144,3 +144,16 @@ def an_aggregate_change(
         "applied_at": datetime(2023, 7, 3, 9, 30, tzinfo=UTC),
     }
     return AggregateChanged.model_validate({**fields, **overrides})
+
+
+def beneficiary_counts(*, female: int, male: int, year: int = 2023) -> list[AggregateChanged]:
+    """The distinct counts of beneficiaries of a year: the total and by gender."""
+    return [
+        an_aggregate_change(a_distinct_count(year=year, count=female + male)),
+        an_aggregate_change(
+            a_distinct_count(year=year, breakdown="gender", value="female", count=female)
+        ),
+        an_aggregate_change(
+            a_distinct_count(year=year, breakdown="gender", value="male", count=male)
+        ),
+    ]
