@@ -21,10 +21,11 @@ def _consumer(bootstrap_servers: str) -> AIOKafkaConsumer:
 
 
 async def _partitions(consumer: AIOKafkaConsumer, topics: Iterable[str]) -> list[TopicPartition]:
-    await consumer.topics()  # loads the cluster metadata
+    # the public partitions_for_topic() only knows topics already in the client's metadata
+    cluster = await consumer._client.fetch_all_metadata()
     found: list[TopicPartition] = []
     for topic in topics:
-        partitions = consumer.partitions_for_topic(topic) or set()
+        partitions = cluster.partitions_for_topic(topic) or set()
         found.extend(TopicPartition(topic, p) for p in sorted(partitions))
     return found
 
