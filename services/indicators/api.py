@@ -1,6 +1,7 @@
 """HTTP: the indicators of a year, the years known, health and the Prometheus metrics."""
 
 from datetime import datetime
+from typing import Literal
 
 from fastapi import APIRouter, HTTPException, Query, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
@@ -31,6 +32,10 @@ class Health(BaseModel):
     latest_rejected: list[str]
 
 
+def _no_data(year: int | None, live: LiveIndicators) -> HTTPException:
+    return HTTPException(404, f"no data for year {year}; years with data: {sorted(live.by_year())}")
+
+
 def make_api(live: LiveIndicators, registry: CollectorRegistry) -> APIRouter:
     """The HTTP routes over the live view."""
     router = APIRouter()
@@ -44,9 +49,7 @@ def make_api(live: LiveIndicators, registry: CollectorRegistry) -> APIRouter:
         by_year = live.by_year()
         chosen = year if year is not None else max(by_year, default=None)
         if chosen is None or chosen not in by_year:
-            raise HTTPException(
-                404, f"no data for year {chosen}; years with data: {sorted(by_year)}"
-            )
+            raise _no_data(chosen, live)
         values = [*by_year[chosen], *live.volatile()]
         return IndicatorsPage(
             year=chosen,
@@ -61,6 +64,18 @@ def make_api(live: LiveIndicators, registry: CollectorRegistry) -> APIRouter:
     def years() -> list[int]:
         """Every year some figure is known for."""
         return sorted(live.by_year())
+
+    @router.get("/v1/assessment/{year}", response_class=Response)
+    def assessment(year: int, format: Literal["html", "markdown"] = "html") -> Response:
+        """The social-axis section of the assessment of a year (HTML page or Markdown)."""
+        if year not in live.by_year():
+            raise HTTPException(
+                404, f"no data for year {year}; years with data: {sorted(live.by_year())}"
+            )
+        text_md, text_html = live.assessment(year)
+        if format == "markdown":
+            return Response(text_md, media_type="text/markdown; charset=utf-8")
+        return Response(text_html, media_type="text/html; charset=utf-8")
 
     @router.get("/health", response_model=Health)
     def health() -> Health:

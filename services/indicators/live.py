@@ -9,6 +9,7 @@ from services.indicators.codec import RecordError, decode_aggregate, decode_mark
 from services.indicators.domain.compute import compute_years, volatile_indicators
 from services.indicators.domain.state import IndicatorState
 from services.indicators.domain.targets import Targets
+from services.indicators.report.assessment import documents
 from shared.indicators import IndicatorValue
 
 TopicPartition = tuple[str, int]
@@ -92,6 +93,16 @@ class LiveIndicators:
             computed = compute_years(facts, targets=self.targets, threshold=self.threshold)
             self._cache = (revision, computed)
         return self._cache[1]
+
+    def assessment(self, year: int) -> tuple[str, str]:
+        """The social-axis section of the assessment of a year, as Markdown and HTML."""
+        return documents(
+            self.by_year(),
+            year=year,
+            generated_at=self._clock(),
+            data_applied_at=self.state.latest_applied_at,
+            threshold=self.threshold,
+        )
 
     def volatile(self) -> list[IndicatorValue]:
         """Indicators that depend on the clock, as of now."""

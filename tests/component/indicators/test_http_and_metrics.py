@@ -100,3 +100,19 @@ async def test_a_year_without_data_is_a_404_naming_the_years_with_data(running: 
     assert missing.status_code == 404
     assert "2022" in missing.json()["detail"]
     assert latest.json()["year"] == 2022
+
+
+async def test_the_assessment_of_a_year_is_served_as_html_and_as_markdown(
+    running: Running,
+) -> None:
+    await running.change(*beneficiary_counts(female=44, male=234))
+
+    page = await running.client.get("/v1/assessment/2023")
+    text = await running.client.get("/v1/assessment/2023", params={"format": "markdown"})
+    missing = await running.client.get("/v1/assessment/2019")
+
+    assert page.headers["content-type"].startswith("text/html")
+    assert "<svg" in page.text
+    assert text.headers["content-type"].startswith("text/markdown")
+    assert "15,8\u00a0% de femmes (44 sur 278 bénéficiaires)" in text.text
+    assert missing.status_code == 404

@@ -33,6 +33,26 @@ async def publish_history(started: Started, producer: Producer) -> None:
     await producer.broker.publish(b"not json", aggregates, key=b"bad")
 
 
+async def run_command(started: Started, *arguments: str) -> str:
+    """Run `python -m services.indicators ...` on the test's topics; its standard output."""
+    env = {
+        **os.environ,
+        "KAFKA_BOOTSTRAP_SERVERS": started.settings.kafka_bootstrap_servers,
+        "INDICATORS_AGGREGATES_TOPIC": started.settings.aggregates_topic,
+        "INDICATORS_MARKETS_TOPIC": started.settings.markets_topic,
+    }
+    command = await asyncio.create_subprocess_exec(
+        *(sys.executable, "-m", "services.indicators", *arguments),
+        cwd=REPO,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    stdout, stderr = await asyncio.wait_for(command.communicate(), 120)
+    assert command.returncode == 0, stderr.decode()
+    return stdout.decode()
+
+
 async def applied_everything(started: Started) -> None:
     """Wait until the live service has applied every record now in both topics."""
     topics = [started.settings.aggregates_topic, started.settings.markets_topic]
@@ -67,24 +87,10 @@ async def test_the_rebuild_command_writes_what_the_http_api_serves(
     await publish_history(started, producer)
     await applied_everything(started)
     out = tmp_path / "rebuilt.json"
-    env = {
-        **os.environ,
-        "KAFKA_BOOTSTRAP_SERVERS": started.settings.kafka_bootstrap_servers,
-        "INDICATORS_AGGREGATES_TOPIC": started.settings.aggregates_topic,
-        "INDICATORS_MARKETS_TOPIC": started.settings.markets_topic,
-    }
 
-    command = await asyncio.create_subprocess_exec(
-        *(sys.executable, "-m", "services.indicators", "rebuild", "--out", str(out)),
-        cwd=REPO,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    stdout, stderr = await asyncio.wait_for(command.communicate(), 120)
+    stdout = await run_command(started, "rebuild", "--out", str(out))
 
-    assert command.returncode == 0, stderr.decode()
-    assert "1 rejected record(s)" in stdout.decode()
+    assert "1 rejected record(s)" in stdout
     written = json.loads(out.read_text(encoding="utf-8"))
     for year in (2020, 2021, 2022, 2023):
         served = await started.values(year)
@@ -115,3 +121,24 @@ def test_hours_in_the_reference_data_add_up_to_the_seed_totals() -> None:
     total = sum(Decimal(hours) for _, _, hours, _ in bilan_2023.HOURS[2023])
 
     assert total == 68_978
+
+
+async def test_the_report_command_writes_the_assessment_the_live_service_would_write(
+    started: Started, producer: Producer, tmp_path: Path
+) -> None:
+    await publish_history(started, producer)
+    await applied_everything(started)
+
+    stdout = await run_command(started, "report", "--year", "2023", "--out", str(tmp_path))
+
+    written = (tmp_path / "bilan-2023-axe-social.md").read_text(encoding="utf-8")
+    page = (tmp_path / "bilan-2023-axe-social.html").read_text(encoding="utf-8")
+    served, _ = started.service.live.assessment(2023)
+    assert "bilan-2023-axe-social.html" in stdout
+    assert without_generation_time(written) == without_generation_time(served)
+    assert page.startswith("<!DOCTYPE html>")
+    assert "heures d'insertion ont été réalisées contre" in written
+
+
+def without_generation_time(text: str) -> str:
+    return "\n".join(line for line in text.splitlines() if "section générée le" not in line)
