@@ -8,6 +8,7 @@ topic is kept forever): no database to keep consistent with the log.
 import asyncio
 import contextlib
 import dataclasses
+import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -126,7 +127,15 @@ def read_settings() -> IndicatorsSettings:
 def serve(settings: IndicatorsSettings) -> None:
     """Run the service: consumers, snapshot publisher and HTTP, until interrupted."""
     service = build_service(settings)
-    uvicorn.run(service.http, host=settings.host, port=settings.port, log_level="info")
+    if not settings.access_log:
+        logging.getLogger("faststream.access").setLevel(logging.WARNING)
+    uvicorn.run(
+        service.http,
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        access_log=settings.access_log,
+    )
 
 
 async def rebuild_all(settings: IndicatorsSettings) -> tuple[LiveIndicators, ReplayStats]:

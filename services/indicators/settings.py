@@ -30,3 +30,6 @@ class IndicatorsSettings(ServiceSettings):
         default=0.2, gt=0, description="How often changed indicators are published as snapshots"
     )
     publish_snapshots: bool = True
+    access_log: bool = Field(
+        default=False, description="Log every Kafka batch and HTTP request (noisy under load)"
+    )
