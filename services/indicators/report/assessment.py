@@ -3,27 +3,11 @@
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from services.indicators.domain.catalogue import cell_label
-from services.indicators.report import charts, tables, wording, wording_contracts
-from services.indicators.report.french import number, percent
-from services.indicators.report.model import Block, Chart, Heading, Lookup, Paragraph
+from services.indicators.report import figures, tables, wording, wording_contracts
+from services.indicators.report.model import Block, Heading, Lookup, Paragraph
 from services.indicators.report.render import html, markdown
 from shared.indicators import IndicatorValue
 
-MONTHS = (
-    "janv.",
-    "févr.",
-    "mars",
-    "avr.",
-    "mai",
-    "juin",
-    "juil.",
-    "août",
-    "sept.",
-    "oct.",
-    "nov.",
-    "déc.",
-)
 INTRO = (
     "L'axe 3 « Un achat public au service de l'inclusion » fait des achats de la collectivité "
     "un levier pour l'emploi, l'insertion professionnelle et/ou sociale des publics en "
@@ -31,68 +15,6 @@ INTRO = (
     "mensuelles d'heures, des contrats de travail et des marchés notifiés ; chaque part est "
     "donnée avec les effectifs dont elle est issue."
 )
-
-
-def _charts_22(lookup: Lookup, year: int) -> list[Block]:
-    years = [y for y in lookup.years if y <= year]
-    women = [lookup.value(y, "social.women_share") for y in years]
-    found = lookup.get(year, "social.women_share")
-    target = None
-    if found is not None and found.target is not None:
-        target = (
-            found.target.value,
-            f"Objectif {found.target.deadline_year} : {percent(found.target.value, 0)}",
-        )
-    svg = charts.bars(
-        "Part des femmes parmi les bénéficiaires",
-        [str(y) for y in years],
-        women,
-        percent,
-        target=target,
-    )
-    return [Chart("Part des femmes parmi les bénéficiaires, par année", svg)]
-
-
-def _charts_27(lookup: Lookup, year: int) -> list[Block]:
-    years = [y for y in lookup.years if y <= year]
-    hours = [lookup.value(y, "social.insertion_hours") for y in years]
-    shares = [lookup.value(year, "social.hours_category_share", c) or 0 for c in tables.CATEGORIES]
-    months = [v for v in lookup.all(year) if v.id == "social.monthly_insertion_hours"]
-    blocks: list[Block] = [
-        Chart(
-            "Heures d'insertion réalisées, par année",
-            charts.bars("Heures d'insertion réalisées", [str(y) for y in years], hours, number),
-        ),
-        Chart(
-            f"Répartition des heures d'insertion par catégorie de marché en {year}",
-            charts.horizontal_bars(
-                "Part des heures d'insertion par catégorie",
-                [cell_label(c) for c in tables.CATEGORIES],
-                shares,
-                percent,
-            ),
-        ),
-    ]
-    if months:
-        labels = [MONTHS[int(v.breakdown.get("month", "0000-01")[5:]) - 1] for v in months]
-        svg = charts.bars(
-            f"Heures d'insertion par mois en {year}", labels, [v.value for v in months], number
-        )
-        blocks.append(Chart(f"Heures d'insertion réalisées par mois en {year}", svg))
-    return blocks
-
-
-def _charts_28(lookup: Lookup, year: int) -> list[Block]:
-    kinds = ("cdi", "cdd", "alternance")
-    series = [
-        (str(y), [lookup.value(y, "social.contract_type_share", k) for k in kinds])
-        for y in (year - 1, year)
-        if y in lookup.years
-    ]
-    svg = charts.grouped_bars(
-        "Part des CDI, CDD et contrats d'alternance", ["CDI", "CDD", "Alternance"], series, percent
-    )
-    return [Chart("Part des CDI, CDD et contrats d'alternance, comparée à l'année précédente", svg)]
 
 
 def _method(threshold: int, generated_at: datetime, applied: datetime | None) -> list[Block]:
@@ -134,7 +56,7 @@ def social_section(
         Paragraph(INTRO),
         Heading(3, "Action 22 : Encourager la féminisation de certains métiers"),
         Paragraph(wording.women_sentence(lookup, year)),
-        *_charts_22(lookup, year),
+        *figures.women_chart(lookup, year),
         Heading(
             3,
             "Action 27 : Diversifier et élargir les achats comportant une clause "
@@ -144,13 +66,13 @@ def social_section(
         Paragraph(wording.categories_sentence(lookup, year)),
         Paragraph(wording.markets_sentence(lookup, year)),
         tables.categories_table(lookup, year),
-        *_charts_27(lookup, year),
+        *figures.hours_charts(lookup, year),
         Heading(3, "Action 28 : Favoriser la montée en compétence du public en insertion"),
         Paragraph(wording_contracts.contracts_sentence(lookup, year)),
         *([Paragraph(note)] if note else []),
         Paragraph(wording_contracts.training_sentence(lookup, year)),
         tables.contracts_table(lookup, year),
-        *_charts_28(lookup, year),
+        *figures.contracts_chart(lookup, year),
         Heading(3, "Indicateurs et objectifs cibles"),
         tables.targets_table(lookup, year),
         Heading(3, "Comparaison avec les années précédentes"),

@@ -1,7 +1,13 @@
 """Aggregate changes and markets move the HTTP values and the gauges, in memory."""
 
 from decimal import Decimal
+from pathlib import Path
 
+import pytest
+
+from services.indicators.app import build_service
+from services.indicators.domain.targets import TargetsError
+from services.indicators.settings import IndicatorsSettings
 from tests.builders import a_market, an_aggregate_change, an_hours_cell, beneficiary_counts
 from tests.component.indicators.conftest import Running, find
 
@@ -116,3 +122,15 @@ async def test_the_assessment_of_a_year_is_served_as_html_and_as_markdown(
     assert text.headers["content-type"].startswith("text/markdown")
     assert "15,8\u00a0% de femmes (44 sur 278 bénéficiaires)" in text.text
     assert missing.status_code == 404
+
+
+def test_a_targets_file_naming_an_unknown_indicator_stops_the_start(tmp_path: Path) -> None:
+    targets = tmp_path / "targets.toml"
+    targets.write_text(
+        'version = 2\n[[targets]]\nindicator = "social.woman_share"\nvalue = 0.2\n'
+        'deadline_year = 2028\nlabel = "20 %"\n'
+    )
+    settings = IndicatorsSettings(kafka_bootstrap_servers="localhost:9092", targets_file=targets)
+
+    with pytest.raises(TargetsError, match=r"targets\[0\]\.indicator: unknown indicator"):
+        build_service(settings)
