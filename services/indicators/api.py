@@ -1,7 +1,7 @@
 """HTTP: the indicators of a year, the years known, health and the Prometheus metrics."""
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
@@ -40,7 +40,9 @@ def make_api(live: LiveIndicators, registry: CollectorRegistry) -> APIRouter:
     """The HTTP routes over the live view."""
     router = APIRouter()
 
-    @router.get("/v1/indicators", response_model=IndicatorsPage)
+    not_found: dict[int | str, dict[str, Any]] = {404: {"description": "No data for the year"}}
+
+    @router.get("/v1/indicators", response_model=IndicatorsPage, responses=not_found)
     def indicators(
         year: int | None = Query(default=None, ge=2000, le=2100, description="Default: latest"),
         axis: Axis | None = None,
@@ -65,7 +67,14 @@ def make_api(live: LiveIndicators, registry: CollectorRegistry) -> APIRouter:
         """Every year some figure is known for."""
         return sorted(live.by_year())
 
-    @router.get("/v1/assessment/{year}", response_class=Response)
+    @router.get(
+        "/v1/assessment/{year}",
+        response_class=Response,
+        responses={
+            **not_found,
+            200: {"content": {"text/html": {}, "text/markdown": {}}, "description": "The section"},
+        },
+    )
     def assessment(year: int, format: Literal["html", "markdown"] = "html") -> Response:
         """The social-axis section of the assessment of a year (HTML page or Markdown)."""
         if year not in live.by_year():
@@ -88,7 +97,11 @@ def make_api(live: LiveIndicators, registry: CollectorRegistry) -> APIRouter:
             latest_rejected=list(live.rejected)[-5:],
         )
 
-    @router.get("/metrics")
+    @router.get(
+        "/metrics",
+        response_class=Response,
+        responses={200: {"content": {"text/plain": {}}, "description": "Prometheus exposition"}},
+    )
     def metrics() -> Response:
         """Prometheus exposition of the explicit registry."""
         return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
