@@ -4,7 +4,6 @@ import asyncio
 import json
 import os
 import sys
-from decimal import Decimal
 from pathlib import Path
 
 from services.indicators.app import build_service, rebuild_all
@@ -115,12 +114,6 @@ async def test_a_restarted_service_rebuilds_its_state_from_the_log_and_says_when
         assert restarted.live.by_year() == started.service.live.by_year()
     finally:
         await restarted.stop()
-
-
-def test_hours_in_the_reference_data_add_up_to_the_seed_totals() -> None:
-    total = sum(Decimal(hours) for _, _, hours, _ in bilan_2023.HOURS[2023])
-
-    assert total == 68_978
 
 
 async def test_the_report_command_writes_the_assessment_the_live_service_would_write(
