@@ -5,8 +5,9 @@ from faststream.specification import AsyncAPI
 
 from shared.aggregates import AggregateChanged
 from shared.events import EVENT_TYPES
+from shared.indicators import IndicatorSnapshot
 from shared.kafka import make_broker
-from shared.topics import CLAUSE_AGGREGATES, TOPIC_OF_EVENT
+from shared.topics import CLAUSE_AGGREGATES, INDICATOR_SNAPSHOTS, TOPIC_OF_EVENT
 
 CONTRACT_VERSION = "1"
 
@@ -27,6 +28,12 @@ def contract_app() -> FastStream:
         title=f"{CLAUSE_AGGREGATES.name}:AggregateChanged",
         description=CLAUSE_AGGREGATES.description,
         schema=AggregateChanged,
+    )
+    broker.publisher(
+        INDICATOR_SNAPSHOTS.name,
+        title=f"{INDICATOR_SNAPSHOTS.name}:IndicatorSnapshot",
+        description=INDICATOR_SNAPSHOTS.description,
+        schema=IndicatorSnapshot,
     )
     specification = AsyncAPI(
         broker,

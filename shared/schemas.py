@@ -11,6 +11,7 @@ from typing import Any
 from shared.aggregates import AggregateChanged
 from shared.contract import contract_app
 from shared.events import EVENT_TYPES
+from shared.indicators import IndicatorSnapshot
 
 SCHEMA_DIR = Path(__file__).resolve().parents[1] / "schemas"
 
@@ -28,6 +29,8 @@ def expected_files() -> dict[Path, str]:
         files[path] = _render(event_type.model_json_schema(mode="validation"))
     aggregates = SCHEMA_DIR / "events" / "AggregateChanged.v1.json"
     files[aggregates] = _render(AggregateChanged.model_json_schema(mode="validation"))
+    snapshots = SCHEMA_DIR / "events" / "IndicatorSnapshot.v1.json"
+    files[snapshots] = _render(IndicatorSnapshot.model_json_schema(mode="validation"))
     asyncapi = contract_app().schema.to_specification().to_jsonable()
     files[SCHEMA_DIR / "asyncapi.json"] = _render(asyncapi)
     return files

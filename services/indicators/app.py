@@ -1,0 +1,165 @@
+"""The composition root: reads the settings, wires the broker, the live view and HTTP.
+
+State lives in memory and is rebuilt at each start by reading both topics from their first
+offset (the compacted aggregates topic holds the latest value of every key; the markets
+topic is kept forever): no database to keep consistent with the log.
+"""
+
+import asyncio
+import contextlib
+import dataclasses
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import uvicorn
+from fastapi import FastAPI
+from faststream.kafka import KafkaBroker
+from faststream.kafka.prometheus import KafkaPrometheusMiddleware
+from prometheus_client import CollectorRegistry
+
+from services.indicators.api import make_api
+from services.indicators.domain.catalogue import SPEC_BY_ID
+from services.indicators.domain.targets import Targets, targets_from_toml
+from services.indicators.handlers import make_router
+from services.indicators.live import LiveIndicators
+from services.indicators.metrics import make_registry
+from services.indicators.replay import ReplayStats, end_offsets, rebuild
+from services.indicators.settings import IndicatorsSettings
+from services.indicators.snapshots import SnapshotPublisher
+from shared.indicators import IndicatorSnapshot
+from shared.kafka import ensure_topics, make_broker
+from shared.topics import CLAUSE_AGGREGATES, INDICATOR_SNAPSHOTS, MARKETS, Topic
+
+
+def load_targets(path: Path) -> Targets:
+    """The targets file, validated against the catalogue."""
+    return targets_from_toml(path.read_text(encoding="utf-8"), known=set(SPEC_BY_ID))
+
+
+def topics_of(settings: IndicatorsSettings) -> list[Topic]:
+    """The topics the service reads and writes, under the configured names."""
+    return [
+        dataclasses.replace(CLAUSE_AGGREGATES, name=settings.aggregates_topic),
+        dataclasses.replace(MARKETS, name=settings.markets_topic),
+        dataclasses.replace(INDICATOR_SNAPSHOTS, name=settings.snapshots_topic),
+    ]
+
+
+@dataclass
+class IndicatorsService:
+    """Everything the service is made of; `start` and `stop` run it on a real broker."""
+
+    settings: IndicatorsSettings
+    live: LiveIndicators
+    registry: CollectorRegistry
+    broker: KafkaBroker
+    snapshots: SnapshotPublisher
+    http: FastAPI = field(init=False)
+    _tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+    async def start(self) -> None:
+        """Create missing topics, note where the log ends, consume, publish snapshots."""
+        bootstrap = self.settings.kafka_bootstrap_servers
+        await ensure_topics(bootstrap, topics_of(self.settings))
+        topics = [self.settings.aggregates_topic, self.settings.markets_topic]
+        self.live.ends = await end_offsets(bootstrap, topics)
+        await self.broker.start()
+        if self.settings.publish_snapshots:
+            interval = self.settings.snapshot_interval_seconds
+            self._tasks.append(asyncio.create_task(self.snapshots.run(interval)))
+
+    async def stop(self) -> None:
+        """Stop publishing and consuming."""
+        for task in self._tasks:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks.clear()
+        await self.broker.stop()
+
+
+def build_service(settings: IndicatorsSettings) -> IndicatorsService:
+    """Wire the service; nothing connects until `start`."""
+    live = LiveIndicators(
+        targets=load_targets(settings.targets_file), threshold=settings.suppression_threshold
+    )
+    registry = make_registry(live)
+    broker = make_broker(
+        settings.kafka_bootstrap_servers,
+        client_id=settings.client_id,
+        middlewares=[KafkaPrometheusMiddleware(registry=registry, app_name="indicators")],
+    )
+    broker.include_router(
+        make_router(
+            live,
+            aggregates_topic=settings.aggregates_topic,
+            markets_topic=settings.markets_topic,
+            registry=registry,
+        )
+    )
+    publisher = broker.publisher(settings.snapshots_topic, title="indicator snapshots")
+
+    async def publish(snapshot: IndicatorSnapshot | None, key: str) -> None:
+        await publisher.publish(snapshot, key=key.encode())
+
+    service = IndicatorsService(settings, live, registry, broker, SnapshotPublisher(live, publish))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await service.start()
+        try:
+            yield
+        finally:
+            await service.stop()
+
+    service.http = FastAPI(title="Indicateurs SPASER", version="1", lifespan=lifespan)
+    service.http.include_router(make_api(live, registry))
+    return service
+
+
+def read_settings() -> IndicatorsSettings:
+    """The settings, from the environment (INDICATORS_*, KAFKA_BOOTSTRAP_SERVERS)."""
+    return IndicatorsSettings()
+
+
+def serve(settings: IndicatorsSettings) -> None:
+    """Run the service: consumers, snapshot publisher and HTTP, until interrupted."""
+    service = build_service(settings)
+    if not settings.access_log:
+        logging.getLogger("faststream.access").setLevel(logging.WARNING)
+    uvicorn.run(
+        service.http,
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        access_log=settings.access_log,
+    )
+
+
+async def rebuild_all(settings: IndicatorsSettings) -> tuple[LiveIndicators, ReplayStats]:
+    """A fresh live view, rebuilt from the first offset of both topics."""
+    live = LiveIndicators(
+        targets=load_targets(settings.targets_file), threshold=settings.suppression_threshold
+    )
+    stats = await rebuild(
+        live,
+        settings.kafka_bootstrap_servers,
+        aggregates_topic=settings.aggregates_topic,
+        markets_topic=settings.markets_topic,
+    )
+    return live, stats
+
+
+async def publish_all(settings: IndicatorsSettings, live: LiveIndicators) -> int:
+    """Publish a snapshot of every indicator cell of a live view."""
+    broker = make_broker(settings.kafka_bootstrap_servers, client_id=settings.client_id)
+    publisher = broker.publisher(settings.snapshots_topic)
+
+    async def publish(snapshot: IndicatorSnapshot | None, key: str) -> None:
+        await publisher.publish(snapshot, key=key.encode())
+
+    async with broker:
+        await broker.start()
+        return await SnapshotPublisher(live, publish).publish_changes()

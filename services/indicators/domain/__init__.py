@@ -1,0 +1,1 @@
+"""The indicators' pure domain: state fold, formulas, suppression, targets (no I/O, no clock)."""

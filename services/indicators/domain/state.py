@@ -1,0 +1,156 @@
+"""The materialised state: every aggregate and market folded into per-year sums, incrementally.
+
+Aggregate values are absolute and keyed: applying a value replaces the key's previous
+contribution, so duplicates and replays change nothing and the order of distinct keys does
+not matter. Hours are kept as integer hundredths (the contract allows two decimals), which
+keeps the sums exact and the fold fast.
+"""
+
+import sys
+from collections import defaultdict
+from datetime import datetime
+from decimal import Decimal
+
+from services.indicators.domain.facts import ClauseFacts, CountKey, MarketFacts, YearFacts
+from shared.aggregates import Aggregate, ClauseStatus, DistinctCount, HoursCell
+from shared.codes import MarketCategory
+from shared.events import MarketNotified
+
+_HoursSlot = tuple[str, MarketCategory, bool]
+"""Month, market category and whether the market is reserved."""
+
+
+def _centi(hours: Decimal) -> int:
+    return int(hours * 100)
+
+
+def _flag(values: list[bool | None]) -> bool | None:
+    """True when any holder has the flag, False when every holder lacks it, else unknown."""
+    if any(values):
+        return True
+    return False if values and all(v is False for v in values) else None
+
+
+def market_facts(event: MarketNotified) -> MarketFacts:
+    """The facts the indicators need of a notified market."""
+    return MarketFacts(
+        market_id=event.market_id,
+        year=event.notification_date.year,
+        amount_ht=event.amount_ht,
+        category=event.category,
+        social=frozenset(event.social_considerations),
+        environmental=bool(event.environmental_considerations),
+        in_territory=_flag([holder.in_territory for holder in event.holders]),
+        is_sme=_flag([holder.is_sme for holder in event.holders]),
+    )
+
+
+class IndicatorState:
+    """Per-year sums of every aggregate and market seen; `revision` grows on each change."""
+
+    def __init__(self) -> None:
+        self._cells: dict[str, tuple[_HoursSlot, int, int]] = {}
+        # per slot: insertion and training hundredths, and how many cells add to them
+        self._hours: defaultdict[_HoursSlot, list[int]] = defaultdict(lambda: [0, 0, 0])
+        self._counts: dict[str, tuple[int, CountKey, int]] = {}
+        self._clauses: dict[str, ClauseFacts] = {}
+        self._markets: dict[str, tuple[int, MarketFacts]] = {}
+        self.latest_applied_at: datetime | None = None
+        self.revision = 0
+
+    def apply_aggregate(self, key: str, aggregate: Aggregate | None) -> None:
+        """Upsert the aggregate under its key; None (a tombstone) removes the key."""
+        self._remove(key)
+        match aggregate:
+            case HoursCell():
+                slot = (sys.intern(aggregate.period), aggregate.category, aggregate.reserved_market)
+                insertion, training = (
+                    _centi(aggregate.insertion_hours),
+                    _centi(aggregate.training_hours),
+                )
+                self._cells[key] = (slot, insertion, training)
+                sums = self._hours[slot]
+                sums[0] += insertion
+                sums[1] += training
+                sums[2] += 1
+            case DistinctCount():
+                count_key = (aggregate.counted, aggregate.breakdown, aggregate.value)
+                self._counts[key] = (aggregate.year, count_key, aggregate.count)
+            case ClauseStatus():
+                self._clauses[key] = ClauseFacts(
+                    aggregate.market_id, aggregate.as_of_period, aggregate.status
+                )
+        self.revision += 1
+
+    def note_applied_at(self, applied_at: datetime) -> None:
+        """Remember the most recent time the clauses service applied an event."""
+        if self.latest_applied_at is None or applied_at > self.latest_applied_at:
+            self.latest_applied_at = applied_at
+
+    def apply_market(self, event: MarketNotified) -> bool:
+        """Keep the market's highest version; a lower or equal version changes nothing."""
+        current = self._markets.get(event.market_id)
+        if current is not None and current[0] >= event.version:
+            return False
+        self._markets[event.market_id] = (event.version, market_facts(event))
+        self.revision += 1
+        return True
+
+    def _remove(self, key: str) -> None:
+        if (cell := self._cells.pop(key, None)) is not None:
+            slot, insertion, training = cell
+            sums = self._hours[slot]
+            sums[0] -= insertion
+            sums[1] -= training
+            sums[2] -= 1
+            if sums[2] == 0:
+                del self._hours[slot]
+            return
+        if self._counts.pop(key, None) is None:
+            self._clauses.pop(key, None)
+
+    def years(self) -> list[int]:
+        """Every year some figure is known for, in order."""
+        years = {int(period[:4]) for period, _, _ in self._hours}
+        years.update(year for year, _, _ in self._counts.values())
+        years.update(int(c.as_of_period[:4]) for c in self._clauses.values())
+        years.update(facts.year for _, facts in self._markets.values())
+        return sorted(years)
+
+    def facts(self, year: int) -> YearFacts:
+        """The figures of one year, as an immutable value for the formulas."""
+        prefix = f"{year:04d}-"
+        insertion: defaultdict[MarketCategory, int] = defaultdict(int)
+        training: defaultdict[MarketCategory, int] = defaultdict(int)
+        monthly: defaultdict[str, int] = defaultdict(int)
+        reserved = 0
+        for (period, category, is_reserved), (hours, train, _) in self._hours.items():
+            if period.startswith(prefix):
+                insertion[category] += hours
+                training[category] += train
+                monthly[period] += hours
+                reserved += hours if is_reserved else 0
+        return YearFacts(
+            year=year,
+            insertion_hours={c: _hours(n) for c, n in insertion.items()},
+            training_hours={c: _hours(n) for c, n in training.items()},
+            reserved_insertion_hours=_hours(reserved),
+            monthly_insertion_hours={p: _hours(n) for p, n in sorted(monthly.items())},
+            counts={ck: n for y, ck, n in self._counts.values() if y == year},
+            markets=tuple(
+                sorted(
+                    (f for _, f in self._markets.values() if f.year == year),
+                    key=lambda market: market.market_id,
+                )
+            ),
+            clauses=tuple(
+                sorted(
+                    (c for c in self._clauses.values() if c.as_of_period.startswith(prefix)),
+                    key=lambda clause: clause.market_id,
+                )
+            ),
+        )
+
+
+def _hours(centi: int) -> Decimal:
+    return Decimal(centi).scaleb(-2)

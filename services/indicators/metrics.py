@@ -1,0 +1,80 @@
+"""Prometheus: one gauge family per indicator, labelled by axis, year and breakdown.
+
+A collector reads the live view at scrape time, so a gauge is never stale and a cell that
+becomes suppressed disappears instead of keeping its last figure.
+"""
+
+from collections.abc import Iterator
+
+from prometheus_client import CollectorRegistry, Gauge
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+
+from services.indicators.domain.catalogue import SPECS, Spec
+from services.indicators.live import LiveIndicators
+from shared.indicators import IndicatorValue
+
+
+def _labels(spec: Spec) -> list[str]:
+    return ["axis", "year", *([spec.dimension] if spec.dimension else [])]
+
+
+def _family(spec: Spec) -> GaugeMetricFamily:
+    return GaugeMetricFamily(spec.metric, f"{spec.label} ({spec.id})", labels=_labels(spec))
+
+
+class IndicatorCollector(Collector):
+    """Exports the published value of every indicator cell that has one."""
+
+    def __init__(self, live: LiveIndicators) -> None:
+        self._live = live
+
+    def describe(self) -> Iterator[GaugeMetricFamily]:
+        """The families, without samples (lets the registry check names on registration)."""
+        for spec in SPECS:
+            yield _family(spec)
+        yield self._targets()
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        """Every family with its current samples."""
+        values: list[IndicatorValue] = [
+            value for year_values in self._live.by_year().values() for value in year_values
+        ]
+        values.extend(self._live.volatile())
+        families = {spec.id: _family(spec) for spec in SPECS}
+        for value in values:
+            if value.value is not None:
+                labels = [value.axis.value, str(value.year), *value.breakdown.values()]
+                families[value.id].add_metric(labels, value.value)
+        yield from families.values()
+        yield self._targets()
+
+    def _targets(self) -> GaugeMetricFamily:
+        family = GaugeMetricFamily(
+            "insertion_indicator_target",
+            "Target value of an indicator, to reach by the end of the deadline year",
+            labels=["indicator", "axis", "deadline_year"],
+        )
+        for rule in self._live.targets.targets:
+            axis = rule.indicator.split(".")[0]
+            family.add_metric([rule.indicator, axis, str(rule.deadline_year)], rule.value)
+        return family
+
+
+def make_registry(live: LiveIndicators) -> CollectorRegistry:
+    """An explicit registry (never the global one) holding the indicator families."""
+    registry = CollectorRegistry()
+    registry.register(IndicatorCollector(live))
+    caught_up = Gauge(
+        "insertion_indicators_caught_up",
+        "1 once every record present at start has been applied",
+        registry=registry,
+    )
+    caught_up.set_function(lambda: float(live.caught_up))
+    revision = Gauge(
+        "insertion_indicators_state_revision",
+        "Changes applied to the indicators state since start",
+        registry=registry,
+    )
+    revision.set_function(lambda: float(live.state.revision))
+    return registry
