@@ -13,6 +13,9 @@ if [ -z "${DATABASE_URL:-}" ]; then
   export DATABASE_URL
 fi
 
+# Debian's prometheus: the e2e tier scrapes the services with the real binary.
+bash deploy/prometheus.sh
+
 if [ -z "${KAFKA_BOOTSTRAP_SERVERS:-}" ]; then
   export KAFKA_PORT="${KAFKA_PORT:-9092}"
   started_kafka=no

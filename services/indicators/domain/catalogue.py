@@ -111,10 +111,10 @@ SPECS: tuple[Spec, ...] = (
         "Marchés sur lesquels des heures d'insertion ont été réalisées",
         _C,
     ),
-    Spec("social.markets_notified_over_40k", "Marchés notifiés (40 000 € HT et plus)", _C),
+    Spec("social.markets_notified_over_40k", "Marchés notifiés (plus de 40 000 € HT)", _C),
     Spec(
         "social.markets_with_social_consideration",
-        "Marchés notifiés (40 000 € HT et plus) intégrant une considération sociale",
+        "Marchés notifiés (plus de 40 000 € HT) intégrant une considération sociale",
         _C,
     ),
     Spec(
@@ -131,8 +131,8 @@ SPECS: tuple[Spec, ...] = (
     Spec("social.companies_engaged", "Entreprises engagées dans la clause d'insertion", _C),
     Spec("social.smes_engaged", "PME/TPE engagées dans la clause d'insertion", _C),
     Spec("social.sme_share", "Part des PME/TPE parmi les entreprises engagées", _R),
-    Spec("economic.markets_notified_over_15k", "Marchés notifiés (15 000 € HT et plus)", _C),
-    Spec("economic.notified_amount", "Montant des marchés notifiés (15 000 € HT et plus)", _E),
+    Spec("economic.markets_notified_over_15k", "Marchés notifiés (plus de 15 000 € HT)", _C),
+    Spec("economic.notified_amount", "Montant des marchés notifiés (plus de 15 000 € HT)", _E),
     Spec(
         "economic.category_count_share",
         "Part des marchés notifiés par catégorie (en nombre)",
@@ -158,7 +158,7 @@ SPECS: tuple[Spec, ...] = (
     Spec("economic.sme_holder_share", "Part des marchés remportés par des PME", _R),
     Spec(
         "environmental.markets_with_environmental_consideration",
-        "Marchés notifiés (40 000 € HT et plus) intégrant une considération environnementale",
+        "Marchés notifiés (plus de 40 000 € HT) intégrant une considération environnementale",
         _C,
     ),
     Spec(

@@ -10,9 +10,9 @@ from shared.codes import MarketCategory, SocialConsideration
 CountKey = tuple[CountedThing, str, str]
 """What a distinct count counts, its breakdown and the breakdown's value."""
 
-SOCIAL_SCOPE_MIN_HT = Decimal(40_000)
+SOCIAL_SCOPE_THRESHOLD_HT = Decimal(40_000)
 """Markets counted for the social and environmental consideration shares (procedure threshold)."""
-ECONOMIC_SCOPE_MIN_HT = Decimal(15_000)
+ECONOMIC_SCOPE_THRESHOLD_HT = Decimal(15_000)
 """Markets counted for the economic axis."""
 
 
@@ -70,6 +70,6 @@ class YearFacts:
         """Every value of one breakdown of a distinct count."""
         return {v: n for (c, b, v), n in self.counts.items() if c == counted and b == breakdown}
 
-    def markets_from(self, minimum_ht: Decimal) -> tuple[MarketFacts, ...]:
-        """Markets notified this year whose amount is at least `minimum_ht`."""
-        return tuple(m for m in self.markets if m.amount_ht >= minimum_ht)
+    def markets_above(self, threshold_ht: Decimal) -> tuple[MarketFacts, ...]:
+        """Markets notified this year above `threshold_ht` ("supérieurs à", as the bilan says)."""
+        return tuple(m for m in self.markets if m.amount_ht > threshold_ht)

@@ -4,8 +4,8 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from services.indicators.domain.facts import (
-    ECONOMIC_SCOPE_MIN_HT,
-    SOCIAL_SCOPE_MIN_HT,
+    ECONOMIC_SCOPE_THRESHOLD_HT,
+    SOCIAL_SCOPE_THRESHOLD_HT,
     MarketFacts,
     YearFacts,
 )
@@ -27,7 +27,7 @@ def _known_share(
 
 def economic_measures(facts: YearFacts) -> list[Measure]:
     """Markets above 15 000 EUR HT: count, value, category shares, territory and SME shares."""
-    scope = facts.markets_from(ECONOMIC_SCOPE_MIN_HT)
+    scope = facts.markets_above(ECONOMIC_SCOPE_THRESHOLD_HT)
     total_value = _value(scope)
     measures = [
         amount("economic.markets_notified_over_15k", len(scope)),
@@ -52,7 +52,7 @@ def economic_measures(facts: YearFacts) -> list[Measure]:
 
 def environmental_measures(facts: YearFacts) -> list[Measure]:
     """Markets above 40 000 EUR HT with an environmental consideration, in count and value."""
-    scope = facts.markets_from(SOCIAL_SCOPE_MIN_HT)
+    scope = facts.markets_above(SOCIAL_SCOPE_THRESHOLD_HT)
     green = [market for market in scope if market.environmental]
     return [
         amount("environmental.markets_with_environmental_consideration", len(green)),

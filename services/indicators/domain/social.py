@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from services.indicators.domain.facts import SOCIAL_SCOPE_MIN_HT, YearFacts
+from services.indicators.domain.facts import SOCIAL_SCOPE_THRESHOLD_HT, YearFacts
 from services.indicators.domain.measures import Measure, amount, change, ratio
 from shared.aggregates import CountedThing
 from shared.codes import ContractType, Gender, MarketCategory, SocialConsideration
@@ -74,7 +74,7 @@ def contract_measures(facts: YearFacts) -> list[Measure]:
 
 def market_measures(facts: YearFacts) -> list[Measure]:
     """Markets with hours; markets notified above the threshold and their social considerations."""
-    scope = facts.markets_from(SOCIAL_SCOPE_MIN_HT)
+    scope = facts.markets_above(SOCIAL_SCOPE_THRESHOLD_HT)
     social = [market for market in scope if market.social]
     measures = [
         amount("social.markets_with_hours", facts.count(CountedThing.MARKETS_WITH_HOURS)),

@@ -102,7 +102,7 @@ def markets_sentence(lookup: Lookup, year: int) -> str:
     """Action 27: markets notified with a social consideration, and companies engaged."""
     share = lookup.get(year, "social.social_consideration_share")
     notified = lookup.value(year, "social.markets_notified_over_40k") or 0
-    text = f"Sur {number(notified)} marchés notifiés (de 40{SPACE}000 euros HT et plus), "
+    text = f"Sur {number(notified)} marchés notifiés (supérieurs à 40{SPACE}000 euros HT), "
     if share is None or share.value is None:
         text += "aucun marché n'est encore connu."
     else:

@@ -79,8 +79,8 @@ def test_a_ratio_over_nothing_has_no_value_but_keeps_its_terms() -> None:
     assert (share.numerator, share.denominator) == (Decimal(0), Decimal(0))
 
 
-def test_markets_below_40_000_euros_are_outside_the_social_scope() -> None:
-    markets = (market(1, amount_ht=Decimal("39999.99")), market(2, amount_ht=Decimal(40_000)))
+def test_only_markets_above_40_000_euros_are_in_the_social_scope() -> None:
+    markets = (market(1, amount_ht=Decimal(40_000)), market(2, amount_ht=Decimal("40000.01")))
 
     notified = find(
         market_measures(YearFacts(year=2023, markets=markets)), "social.markets_notified_over_40k"
