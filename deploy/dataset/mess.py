@@ -17,22 +17,27 @@ Replaying the accepted submissions, the latest one of each identity winning, giv
 dataset exactly (`replay`).
 """
 
+from deploy.dataset import spoil, spoil_facts
 from deploy.dataset.model import Dataset, Expected, Submission
-from deploy.dataset.spoil import Mess
-from deploy.dataset.wire import assemble, from_wire, identity
+from deploy.dataset.parse import from_wire
+from deploy.dataset.schedule import Schedule
+from deploy.dataset.wire import assemble, identity
 
 
 def arrange(dataset: Dataset) -> tuple[Submission, ...]:
     """The submissions of the dataset in arrival order, with the mess of real life."""
-    mess = Mess(dataset)
-    mess.declared_late()
-    mess.late_reports()
-    mess.corrected_reports()
-    mess.invalid_reports()
-    mess.duplicated_reports()
-    mess.contract_mess()
-    mess.invoice_mess()
-    mess.market_mess()
+    mess = Schedule(dataset)
+    for spoiler in (
+        spoil.declared_late,
+        spoil.late_reports,
+        spoil.corrected_reports,
+        spoil.invalid_reports,
+        spoil.duplicated_reports,
+        spoil_facts.contract_mess,
+        spoil_facts.invoice_mess,
+        spoil_facts.market_mess,
+    ):
+        spoiler(mess)
     mess.everything()
     ordered = sorted(enumerate(mess.items), key=lambda pair: (pair[1].at, pair[0]))
     return tuple(

@@ -4,8 +4,9 @@ import random
 
 from deploy.dataset.companies import Registry
 from deploy.dataset.drafts import DraftContract, DraftMarket
-from deploy.dataset.engage import Engagement, Engagements, bucket_of, concrete_type, is_counted_sme
-from deploy.dataset.engage import modality_of as modality_for
+from deploy.dataset.engage import Engagement, Engagements, is_counted_sme
+from deploy.dataset.families import bucket_of, concrete_type, contract_families
+from deploy.dataset.families import modality_of as modality_for
 from deploy.dataset.hours import Quarters, mark_training_months, share_hours
 from deploy.dataset.people import People, widen
 from deploy.dataset.targets import Group, YearTargets
@@ -91,7 +92,7 @@ class Workforce:
         """The contracts with hours in the year and the quarter hours of each of their lines."""
         carried = self._carry(t, markets, previous)
         engaged = self._engagements.for_year(t, markets, carried)
-        families = self._engagements.contract_families(t, engaged, carried)
+        families = contract_families(self._rng, t, engaged, carried)
         fresh = [
             self._contract(t.year, number, engagement, bucket)
             for number, (engagement, bucket) in enumerate(families, start=1)
