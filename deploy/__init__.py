@@ -1,0 +1,1 @@
+"""Deployment helpers that are Python code: the reference dataset generator."""
