@@ -3,8 +3,9 @@ non-root user, and only files that exist and that .dockerignore lets through."""
 
 import re
 from fnmatch import fnmatch
+from pathlib import PurePosixPath
 
-from tests.unit.deploy.files import DOCKERFILE, REPO
+from tests.unit.deploy.files import DOCKERFILE, REPO, services
 
 SETUP = REPO / "deploy" / "setup.sh"
 DOCKERIGNORE = REPO / ".dockerignore"
@@ -59,3 +60,30 @@ def test_every_copied_file_exists_and_is_not_excluded_from_the_build_context() -
 
 def test_the_virtualenv_and_the_git_history_stay_out_of_the_build_context() -> None:
     assert {".venv", ".git"} <= set(ignored_patterns())
+
+
+def copied_into_the_image() -> set[str]:
+    """Container paths of the files and folders the image copies."""
+    workdir, paths = "/", set()
+    for kind, argument in instructions():
+        if kind == "WORKDIR":
+            workdir = argument
+        if kind == "COPY":
+            *sources, destination = argument.split()
+            for source in sources:
+                target = destination if not destination.endswith("/") else destination + source
+                paths.add(str(PurePosixPath(workdir, target)))
+    return paths
+
+
+def test_the_compose_healthchecks_run_the_script_the_image_holds() -> None:
+    scripts = {
+        word
+        for service in services().values()
+        if "build" in service and "healthcheck" in service
+        for word in service["healthcheck"]["test"]
+        if str(word).endswith(".py")
+    }
+
+    assert scripts == {"/app/deploy/healthcheck.py"}
+    assert scripts <= copied_into_the_image()
