@@ -92,6 +92,14 @@ def test_every_panel_and_query_reads_the_provisioned_prometheus() -> None:
                 assert target["datasource"] == expected, panel["title"]
 
 
+def test_every_panel_is_a_core_grafana_panel_needing_no_plugin() -> None:
+    core = {"row", "stat", "gauge", "bargauge", "piechart", "timeseries", "table", "text"}
+
+    types = {panel["type"] for board in dashboards().values() for panel in panels(board)}
+
+    assert types <= core
+
+
 def test_panels_have_titles_distinct_ids_and_do_not_overlap_on_the_grid() -> None:
     for file, board in dashboards().items():
         all_panels = panels(board)
