@@ -5,6 +5,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from services.ingest.problems import ContractFacts, RuleContext
+from services.ingest.pseudonym import Pseudonymiser
+from services.ingest.submissions import (
+    InvoiceSubmission,
+    MarketSubmission,
+    MonthlyHoursSubmission,
+    WorkContractSubmission,
+)
 from shared.events import (
     InvoiceRecorded,
     MarketNotified,
@@ -82,3 +90,69 @@ def an_hours_report(**overrides: Any) -> MonthlyHoursReported:
         ],
     }
     return MonthlyHoursReported.model_validate({**fields, **overrides})
+
+
+# --- ingest submissions (the input shapes, carrying raw beneficiary identifiers) -------------
+
+RAW_BENEFICIARY = "1850578006084"
+TEST_PSEUDONYMISATION_KEY = "test-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+
+
+def a_market_submission(**overrides: Any) -> MarketSubmission:
+    """The default market as a facilitator submits it (no version, no event id)."""
+    fields = a_market().model_dump(exclude={"event_id", "version", "event_type", "schema_version"})
+    return MarketSubmission.model_validate({**fields, **overrides})
+
+
+def an_invoice_submission(**overrides: Any) -> InvoiceSubmission:
+    """The default invoice as a holder submits it."""
+    fields = an_invoice().model_dump(
+        exclude={"event_id", "version", "event_type", "schema_version"}
+    )
+    return InvoiceSubmission.model_validate({**fields, **overrides})
+
+
+def a_contract_submission(**overrides: Any) -> WorkContractSubmission:
+    """The default contract, with the raw beneficiary identifier the facilitator knows."""
+    fields = a_contract().model_dump(
+        exclude={"event_id", "version", "event_type", "schema_version", "beneficiary"}
+    )
+    return WorkContractSubmission.model_validate(
+        {**fields, "beneficiary_id": RAW_BENEFICIARY, **overrides}
+    )
+
+
+def an_hours_submission(**overrides: Any) -> MonthlyHoursSubmission:
+    """The default month of hours for the default contract, with the raw identifier."""
+    fields: dict[str, Any] = {
+        "market_id": "2023-0042",
+        "employer_siret": HOLDER_SIRET,
+        "period": "2023-06",
+        "lines": [
+            {
+                "beneficiary_id": RAW_BENEFICIARY,
+                "contract_id": "C-0001",
+                "insertion_hours": Decimal("151.67"),
+                "training_hours": Decimal("7.00"),
+            }
+        ],
+    }
+    return MonthlyHoursSubmission.model_validate({**fields, **overrides})
+
+
+def a_rule_context(**overrides: Any) -> RuleContext:
+    """Today is 15 July 2023; the default market is known, with the default contract."""
+    pseudonymise = Pseudonymiser(TEST_PSEUDONYMISATION_KEY)
+    fields: dict[str, Any] = {
+        "today": date(2023, 7, 15),
+        "holders": {"2023-0042": frozenset({HOLDER_SIRET})},
+        "markets_lag": 0,
+        "contracts": {
+            "C-0001": ContractFacts(
+                "2023-0042", HOLDER_SIRET, pseudonymise(RAW_BENEFICIARY), date(2023, 4, 1)
+            )
+        },
+        "monthly_ceiling": Decimal(208),
+        "max_lines_per_report": 5000,
+    }
+    return RuleContext(**{**fields, **overrides})
