@@ -8,12 +8,17 @@ from decimal import Decimal
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One reason to refuse a submission; `line` is the item's position when there are items."""
+    """One reason to refuse a submission.
+
+    `line` is the position of a line of a report (or a CSV line), `item` the position of
+    the submission in a list body.
+    """
 
     code: str
     field: str
     message: str
     line: int | None = None
+    item: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
