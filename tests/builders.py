@@ -156,3 +156,40 @@ def a_rule_context(**overrides: Any) -> RuleContext:
         "max_lines_per_report": 5000,
     }
     return RuleContext(**{**fields, **overrides})
+
+
+CSV_HEADER = (
+    "marché;siret_employeur;période;identifiant_bénéficiaire;sexe;type_contrat;"
+    "public_éligible;modalité;date_début_contrat;date_fin_contrat;heures_insertion;"
+    "heures_formation;référence_contrat"
+)
+
+
+def a_csv_row(market_id: str, person: int, **cells: str) -> str:
+    """One facilitator row: person n, on a CDDI since April 2023, 35,5 hours in June 2023."""
+    values = {
+        "market": market_id,
+        "siret": HOLDER_SIRET,
+        "period": "06/2023",
+        "beneficiary": f"BEN-{market_id}-{person:05d}",
+        "gender": "F" if person % 3 == 0 else "H",
+        "type": "CDDI",
+        "public": "RSA",
+        "modality": "Embauche directe",
+        "start": "01/04/2023",
+        "end": "",
+        "insertion": "35,5",
+        "training": "2",
+        "contract": f"C-{market_id}-{person:05d}",
+    }
+    values.update(cells)
+    return ";".join(values.values())
+
+
+def an_hours_csv(
+    market_id: str, count: int, *, bad: dict[int, dict[str, str]] | None = None, **cells: str
+) -> bytes:
+    """A CSV of `count` rows (UTF-8 with BOM); `bad` maps a person to the cells that break it."""
+    bad = bad or {}
+    rows = [a_csv_row(market_id, n, **{**cells, **bad.get(n, {})}) for n in range(count)]
+    return ("\ufeff" + CSV_HEADER + "\r\n" + "\r\n".join(rows) + "\r\n").encode()

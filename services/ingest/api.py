@@ -70,15 +70,20 @@ class ApiDeps:
     max_body_bytes: int
 
 
-def answer(outcome: Outcome) -> JSONResponse:
-    """202 with the receipts, or the refusal."""
+def accepted_body(outcome: Accepted) -> AcceptedBody:
+    """What a 202 says."""
+    return AcceptedBody(
+        submission_id=outcome.submission_id,
+        replayed=outcome.replayed,
+        event_count=len(outcome.receipts),
+        events=[EventReceipt.of(receipt) for receipt in outcome.receipts],
+    )
+
+
+def answer(outcome: Outcome, body: AcceptedBody | None = None) -> JSONResponse:
+    """202 with the receipts (or the given body), or the refusal."""
     if isinstance(outcome, Accepted):
-        body = AcceptedBody(
-            submission_id=outcome.submission_id,
-            replayed=outcome.replayed,
-            event_count=len(outcome.receipts),
-            events=[EventReceipt.of(receipt) for receipt in outcome.receipts],
-        )
+        body = body or accepted_body(outcome)
         headers = {"Location": f"/v1/submissions/{outcome.submission_id}"}
         return JSONResponse(body.model_dump(mode="json"), status_code=202, headers=headers)
     refusal = refused_body(outcome.status, outcome.problems, outcome.markets_lag)
@@ -105,10 +110,9 @@ def authenticator(tokens: TokenRegistry) -> Callable[..., Principal]:
     return principal
 
 
-def api_router(deps: ApiDeps) -> APIRouter:
-    """Every route of ingest."""
+def api_router(deps: ApiDeps, principal_of: Callable[..., Principal]) -> APIRouter:
+    """The JSON submission routes, the submission status, health and metrics."""
     router = APIRouter()
-    principal_of = authenticator(deps.tokens)
     Caller = Annotated[Principal, Depends(principal_of)]  # noqa: N806
 
     async def submit(

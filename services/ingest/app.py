@@ -1,6 +1,7 @@
 """The composition root: the only place that reads settings and wires Kafka, SQL and HTTP."""
 
 import contextlib
+import logging
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -12,7 +13,8 @@ from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from prometheus_client import CollectorRegistry
 from sqlalchemy.engine import Engine
 
-from services.ingest.api import ApiDeps, api_router
+from services.ingest.api import ApiDeps, api_router, authenticator
+from services.ingest.api_files import files_router
 from services.ingest.auth import TokenRegistry, load_tokens
 from services.ingest.handlers import markets_router
 from services.ingest.http_errors import install_error_handlers, register_body_schemas
@@ -22,7 +24,7 @@ from services.ingest.pseudonym import Pseudonymiser
 from services.ingest.publisher import BrokerPublisher, EventPublisher
 from services.ingest.settings import IngestSettings
 from services.ingest.store import SqlStore
-from services.ingest.topics_setup import end_offsets_of, prepare_topics
+from services.ingest.topics_setup import end_offsets_of, partitions_of, prepare_topics
 from services.ingest.usecase import Ingestor, Limits
 from shared.db import make_engine
 from shared.kafka import make_broker
@@ -58,6 +60,8 @@ def build_service(
     registry: CollectorRegistry | None = None,
 ) -> IngestService:
     """Wire the service from its settings; tests may pass their own broker, publisher, clock."""
+    if not settings.access_log:  # one INFO line per Kafka message costs more than the message
+        logging.getLogger("faststream.access.kafka").setLevel(logging.WARNING)
     registry = registry or CollectorRegistry()
     metrics = IngestMetrics(registry)
     if broker is None:
@@ -100,7 +104,10 @@ async def running(service: IngestService) -> AsyncIterator[None]:
     service.store.create_tables()
     consumer = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap_servers)
     await consumer.start()
-    service.markets.end_offsets = end_offsets_of(consumer, settings.markets_topic)
+    partitions = await partitions_of(settings.kafka_bootstrap_servers, [settings.markets_topic])
+    service.markets.end_offsets = end_offsets_of(
+        consumer, settings.markets_topic, partitions.get(settings.markets_topic, [])
+    )
     try:
         await service.broker.start()
         yield
@@ -139,7 +146,9 @@ def create_app(service: IngestService, *, manage_runtime: bool = True) -> FastAP
         registry=service.metrics.registry,
         max_body_bytes=service.settings.max_body_bytes,
     )
-    app.include_router(api_router(deps))
+    principal_of = authenticator(service.tokens)
+    app.include_router(api_router(deps, principal_of))
+    app.include_router(files_router(deps, principal_of))
     install_error_handlers(app)
     register_body_schemas(app)
     return app

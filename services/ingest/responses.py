@@ -82,3 +82,20 @@ class HealthBody(BaseModel):
     status: Literal["ok"] = "ok"
     markets_known: int
     markets_lag: int | None
+
+
+class DecpDefectOut(BaseModel):
+    """Why one DECP record (or the whole document, without record index) was left out."""
+
+    record_kind: str | None
+    record_index: int | None
+    record_id: str | None
+    field: str | None
+    code: str
+    message: str
+
+
+class DecpAcceptedBody(AcceptedBody):
+    """The markets of a DECP document that were published, and the records left out."""
+
+    defects: list[DecpDefectOut]

@@ -43,6 +43,7 @@ class IngestSettings(ServiceSettings):
     raw_topic: str = RAW_SUBMISSIONS.name
     dead_letter_topic: str = DEAD_LETTER.name
     markets_topic: str = MARKETS.name
+    access_log: bool = Field(default=False, description="Log every Kafka message (slow)")
     host: str = "127.0.0.1"
     port: int = 8001
 

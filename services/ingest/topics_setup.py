@@ -1,6 +1,6 @@
 """Topic configuration ingest depends on: big raw submissions must reach the dead letters."""
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
@@ -48,17 +48,28 @@ async def prepare_topics(
         await admin.close()
 
 
+async def partitions_of(bootstrap: str, topics: Iterable[str]) -> dict[str, list[int]]:
+    """The partitions of each topic (an unknown topic has none)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        described = await admin.describe_topics(list(topics))
+    finally:
+        await admin.close()
+    return {
+        item["topic"]: sorted(partition["partition"] for partition in item["partitions"])
+        for item in described
+    }
+
+
 def end_offsets_of(
-    consumer: AIOKafkaConsumer, topic: str
+    consumer: AIOKafkaConsumer, topic: str, partitions: Iterable[int]
 ) -> Callable[[], Awaitable[dict[int, int]]]:
     """How far a topic goes, partition by partition (for the read model's lag)."""
+    wanted = [TopicPartition(topic, partition) for partition in partitions]
 
     async def end_offsets() -> dict[int, int]:
-        partitions = consumer.partitions_for_topic(topic)
-        if partitions is None:
-            await consumer.topics()  # fetches the metadata the consumer lacks
-            partitions = consumer.partitions_for_topic(topic) or set()
-        ends = await consumer.end_offsets([TopicPartition(topic, p) for p in partitions])
+        ends = await consumer.end_offsets(wanted)
         return {tp.partition: offset for tp, offset in ends.items()}
 
     return end_offsets

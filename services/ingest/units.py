@@ -105,12 +105,21 @@ def hours_unit(
     return Unit(principal, SubmissionKind.MONTHLY_HOURS, source, scopes, contracts, build)
 
 
-def rows_unit(principal: Principal, rows: Sequence[HoursRow], source: str) -> Unit:
-    """A facilitator's file of monthly hours rows (contracts described on the rows)."""
+def rows_unit(
+    principal: Principal,
+    rows: Sequence[HoursRow],
+    source: str,
+    unreadable: Sequence[Problem] = (),
+) -> Unit:
+    """A file of monthly hours rows (contracts on the rows); `unreadable`: its bad cells."""
     scopes = sorted({(row.contract.market_id, None) for row in rows}, key=str)
 
     def build(ctx: RuleContext) -> list[Event] | list[Problem]:
-        return events_from_rows(rows, ctx)
+        result = events_from_rows(rows, ctx)
+        if not unreadable:
+            return result
+        broken = [problem for problem in result if isinstance(problem, Problem)]
+        return sorted([*unreadable, *broken], key=lambda problem: problem.line or 0)
 
     return Unit(principal, SubmissionKind.MONTHLY_HOURS, source, scopes, frozenset(), build)
 
