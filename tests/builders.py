@@ -1,6 +1,7 @@
 """Builders of valid events; a test overrides only what it is about."""
 
 import hashlib
+import json
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -193,3 +194,31 @@ def an_hours_csv(
     bad = bad or {}
     rows = [a_csv_row(market_id, n, **{**cells, **bad.get(n, {})}) for n in range(count)]
     return ("\ufeff" + CSV_HEADER + "\r\n" + "\r\n".join(rows) + "\r\n").encode()
+
+
+def a_decp_record(market_id: str, **overrides: Any) -> dict[str, Any]:
+    """A DECP 2.0.3 `marche` record with a social clause, held by the default holder."""
+    record: dict[str, Any] = {
+        "id": market_id,
+        "acheteur": {"id": BUYER_SIRET},
+        "nature": "Marché",
+        "objet": "Construction du lycée de Nort-sur-Erdre",
+        "codeCPV": "45214220",
+        "ccag": "Travaux",
+        "procedure": "Appel d'offres ouvert",
+        "dureeMois": 24,
+        "dateNotification": "2024-03-14",
+        "datePublicationDonnees": "2024-03-20",
+        "montant": 1250000,
+        "titulaires": [{"titulaire": {"typeIdentifiant": "SIRET", "id": HOLDER_SIRET}}],
+        "considerationsSociales": {"considerationSociale": ["Clause sociale"]},
+        "considerationsEnvironnementales": {
+            "considerationEnvironnementale": ["Pas de considération environnementale"]
+        },
+    }
+    return {**record, **overrides}
+
+
+def a_decp_document(*records: dict[str, Any]) -> bytes:
+    """A DECP document in the official shape."""
+    return json.dumps({"marches": {"marche": list(records), "contrat-concession": []}}).encode()

@@ -16,12 +16,18 @@ from sqlalchemy.engine import Engine
 from services.ingest.api import ApiDeps, api_router, authenticator
 from services.ingest.api_files import files_router
 from services.ingest.auth import TokenRegistry, load_tokens
-from services.ingest.handlers import markets_router
+from services.ingest.handlers import markets_router, raw_router
 from services.ingest.http_errors import install_error_handlers, register_body_schemas
 from services.ingest.markets_view import MarketsView
 from services.ingest.metrics import IngestMetrics
 from services.ingest.pseudonym import Pseudonymiser
-from services.ingest.publisher import BrokerPublisher, EventPublisher
+from services.ingest.publisher import (
+    BrokerDeadLetters,
+    BrokerPublisher,
+    DeadLetterSink,
+    EventPublisher,
+)
+from services.ingest.raw_intake import RawIntake
 from services.ingest.settings import IngestSettings
 from services.ingest.store import SqlStore
 from services.ingest.topics_setup import end_offsets_of, partitions_of, prepare_topics
@@ -57,11 +63,10 @@ def build_service(
     clock: Callable[[], datetime] = utc_now,
     broker: KafkaBroker | None = None,
     publisher: EventPublisher | None = None,
+    dead_letters: DeadLetterSink | None = None,
     registry: CollectorRegistry | None = None,
 ) -> IngestService:
     """Wire the service from its settings; tests may pass their own broker, publisher, clock."""
-    if not settings.access_log:  # one INFO line per Kafka message costs more than the message
-        logging.getLogger("faststream.access.kafka").setLevel(logging.WARNING)
     registry = registry or CollectorRegistry()
     metrics = IngestMetrics(registry)
     if broker is None:
@@ -71,6 +76,8 @@ def build_service(
             middlewares=[KafkaPrometheusMiddleware(registry=registry)],
             max_request_size=settings.raw_topic_max_message_bytes + 64 * 1024,
         )
+    if not settings.access_log:  # one INFO line per Kafka message costs more than the message
+        logging.getLogger("faststream.access.kafka").setLevel(logging.WARNING)
     engine = make_engine(settings.database_url)
     store = SqlStore(engine)
     markets = MarketsView()
@@ -85,6 +92,23 @@ def build_service(
     )
     tokens = load_tokens(settings.tokens_file, settings.tokens)
     pseudonymise = Pseudonymiser(settings.pseudonymisation_key.get_secret_value())
+    intake = RawIntake(
+        ingestor=ingestor,
+        tokens=tokens,
+        pseudonymise=pseudonymise,
+        sink=dead_letters or BrokerDeadLetters(broker, settings.dead_letter_topic),
+        metrics=metrics,
+        max_message_bytes=settings.raw_max_message_bytes,
+    )
+    broker.include_router(
+        raw_router(
+            intake,
+            topic=settings.raw_topic,
+            group_id=settings.raw_group_id,
+            batch_size=settings.raw_batch_size,
+            max_message_bytes=settings.raw_topic_max_message_bytes,
+        )
+    )
     return IngestService(
         settings, broker, engine, store, markets, ingestor, metrics, tokens, pseudonymise
     )

@@ -1,6 +1,7 @@
 """Business rules of ingest (pure): a submission becomes events at version 1, or problems."""
 
 from collections.abc import Callable
+from typing import Any
 
 from services.ingest.hours import HoursLineFacts, check_hours_lines
 from services.ingest.problems import Problem, RuleContext, period_problem, unknown_market
@@ -8,6 +9,7 @@ from services.ingest.submissions import (
     InvoiceSubmission,
     MarketSubmission,
     MonthlyHoursSubmission,
+    Submission,
     WorkContractSubmission,
 )
 from shared.events import (
@@ -20,12 +22,17 @@ from shared.events import (
 Pseudonymise = Callable[[str], str]
 
 
+def fields_of(submission: Submission, shape: type[Submission]) -> dict[str, Any]:
+    """The fields of the shape only (a raw submission also carries its type and version)."""
+    return submission.model_dump(include=set(shape.model_fields))
+
+
 def market_event(submission: MarketSubmission, ctx: RuleContext) -> MarketNotified | list[Problem]:
     """A market may not be notified in the future."""
     if submission.notification_date > ctx.today:
         message = f"la date de notification {submission.notification_date} est dans le futur"
         return [Problem("notification_in_future", "notification_date", message)]
-    return MarketNotified.model_validate(submission.model_dump())
+    return MarketNotified.model_validate(fields_of(submission, MarketSubmission))
 
 
 def invoice_event(
@@ -39,7 +46,7 @@ def invoice_event(
         problems.append(problem)
     if problems:
         return problems
-    return InvoiceRecorded.model_validate(submission.model_dump())
+    return InvoiceRecorded.model_validate(fields_of(submission, InvoiceSubmission))
 
 
 def contract_event(
@@ -56,7 +63,8 @@ def contract_event(
         problems.append(Problem("contract_ends_before_start", "end_date", message))
     if problems:
         return problems
-    fields = submission.model_dump(exclude={"beneficiary_id"})
+    fields = fields_of(submission, WorkContractSubmission)
+    del fields["beneficiary_id"]
     return WorkContractSigned.model_validate(
         {**fields, "beneficiary": pseudonymise(submission.beneficiary_id)}
     )

@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 from faststream.kafka import KafkaBroker, TestKafkaBroker
+from faststream.kafka.annotations import KafkaMessage
 
 from services.ingest.app import IngestService, build_service, create_app
 from services.ingest.auth import hash_token
@@ -66,6 +67,7 @@ class Harness:
     publisher: FlakyPublisher
     database: Path
     topics: dict[str, list[bytes]] = field(default_factory=lambda: defaultdict(list))
+    dead_letters: list[tuple[bytes, dict[str, str]]] = field(default_factory=list)
 
     def events(self, topic: str) -> list[Event]:
         return [decode_event(raw) for raw in self.topics[topic]]
@@ -87,6 +89,14 @@ def capture(broker: KafkaBroker, topic: str, into: list[bytes]) -> None:
         into.append(body)
 
 
+def capture_dead_letters(
+    broker: KafkaBroker, topic: str, into: list[tuple[bytes, dict[str, str]]]
+) -> None:
+    @broker.subscriber(topic, decoder=raw_body)
+    async def captured(body: bytes, message: KafkaMessage) -> None:
+        into.append((body, dict(message.headers)))
+
+
 @pytest.fixture
 async def ingest(tmp_path: Path) -> AsyncIterator[Harness]:
     settings = settings_for(tmp_path)
@@ -103,8 +113,12 @@ async def ingest(tmp_path: Path) -> AsyncIterator[Harness]:
     harness_topics: dict[str, list[bytes]] = defaultdict(list)
     for topic in (MARKETS, INVOICES, WORK_CONTRACTS, MONTHLY_HOURS):
         capture(broker, topic.name, harness_topics[topic.name])
+    dead_letters: list[tuple[bytes, dict[str, str]]] = []
+    capture_dead_letters(broker, settings.dead_letter_topic, dead_letters)
     async with TestKafkaBroker(broker):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://ingest") as client:
-            yield Harness(client, service, publisher, tmp_path / "ingest.db", harness_topics)
+            yield Harness(
+                client, service, publisher, tmp_path / "ingest.db", harness_topics, dead_letters
+            )
     service.engine.dispose()

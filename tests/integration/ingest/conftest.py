@@ -85,17 +85,17 @@ class TopicReader:
         wanted: Callable[[ConsumerRecord[Any, Any]], bool],
         *,
         count: int,
-        timeout: float = 60,
+        within: float = 60,
     ) -> list[ConsumerRecord[Any, Any]]:
-        """The first `count` records that match (fails after `timeout` seconds)."""
+        """The first `count` records that match (fails after `within` seconds)."""
         found: list[ConsumerRecord[Any, Any]] = []
         try:
-            async with asyncio.timeout(timeout):
+            async with asyncio.timeout(within):
                 while len(found) < count:
                     batches = await self._consumer.getmany(timeout_ms=500)
                     found.extend(r for records in batches.values() for r in records if wanted(r))
         except TimeoutError:
-            raise AssertionError(f"{len(found)} of {count} records after {timeout} s") from None
+            raise AssertionError(f"{len(found)} of {count} records after {within} s") from None
         return found
 
     async def drain(self, *, quiet_ms: int = 2000) -> list[ConsumerRecord[Any, Any]]:

@@ -1,7 +1,5 @@
 """Every route's happy path on the real broker and PostgreSQL, read back from its topic."""
 
-import json
-from pathlib import Path
 from typing import Any
 
 from services.ingest.pseudonym import Pseudonymiser
@@ -17,6 +15,8 @@ from tests.builders import (
     RAW_BENEFICIARY,
     TEST_PSEUDONYMISATION_KEY,
     a_contract_submission,
+    a_decp_document,
+    a_decp_record,
     a_market_submission,
     an_hours_submission,
     an_invoice_submission,
@@ -79,20 +79,16 @@ async def test_market_invoice_contract_and_hours_are_read_back_from_their_topics
 
 
 async def test_a_decp_document_publishes_its_markets_on_the_real_broker(live: Live) -> None:
-    document = json.loads(Path("/work/shared/decp/example_marches_concessions.json").read_bytes())
-    concessions = document["marches"]["contrat-concession"]
-    market_ids = {unique_market() for _ in concessions}
-    for concession, market_id in zip(concessions, sorted(market_ids), strict=True):
-        concession["id"] = market_id
+    market_ids = {unique_market(), unique_market()}
+    broken = a_decp_record(unique_market(), montant="NC")
+    document = a_decp_document(*(a_decp_record(market_id) for market_id in market_ids), broken)
 
     async with TopicReader(live.bootstrap, [MARKETS.name]) as reader:
-        response = await live.client.post(
-            "/v1/decp", content=json.dumps(document).encode(), headers=FACILITATOR
-        )
+        response = await live.client.post("/v1/decp", content=document, headers=FACILITATOR)
         records = await reader.collect(
             lambda r: r.key is not None and r.key.decode() in market_ids, count=2
         )
 
     assert response.status_code == 202
     assert {decode_event(r.value).market_id for r in records} == market_ids
-    assert {d["code"] for d in response.json()["defects"]} == {"invalid_siret"}
+    assert [d["record_id"] for d in response.json()["defects"]] == [broken["id"]]
