@@ -65,6 +65,7 @@ class TopicReader:
         )
         self._topics = list(topics)
         self._bootstrap = bootstrap
+        self.seen: list[ConsumerRecord[Any, Any]] = []
 
     async def __aenter__(self) -> "TopicReader":
         await self._consumer.start()
@@ -93,17 +94,20 @@ class TopicReader:
             async with asyncio.timeout(within):
                 while len(found) < count:
                     batches = await self._consumer.getmany(timeout_ms=500)
-                    found.extend(r for records in batches.values() for r in records if wanted(r))
+                    for records in batches.values():
+                        self.seen.extend(records)
+                        found.extend(record for record in records if wanted(record))
         except TimeoutError:
             raise AssertionError(f"{len(found)} of {count} records after {within} s") from None
         return found
 
     async def drain(self, *, quiet_ms: int = 2000) -> list[ConsumerRecord[Any, Any]]:
-        """Everything up to the current end of the topics."""
-        found: list[ConsumerRecord[Any, Any]] = []
+        """What was read from here on, up to the current end of the topics."""
+        start = len(self.seen)
         while batches := await self._consumer.getmany(timeout_ms=quiet_ms):
-            found.extend(r for records in batches.values() for r in records)
-        return found
+            for records in batches.values():
+                self.seen.extend(records)
+        return self.seen[start:]
 
 
 def keyed(market_id: str) -> Callable[[ConsumerRecord[Any, Any]], bool]:
