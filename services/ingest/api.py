@@ -1,6 +1,7 @@
 """HTTP routes (versioned): JSON submissions, the submission status, health and metrics."""
 
 import asyncio
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -68,6 +69,14 @@ class ApiDeps:
     markets: MarketsView
     registry: CollectorRegistry
     max_body_bytes: int
+
+
+def is_uuid(text: str) -> bool:
+    """Submission ids are UUIDs; anything else is unknown without asking the database."""
+    try:
+        return str(uuid.UUID(text)) == text
+    except ValueError:
+        return False
 
 
 def accepted_body(outcome: Accepted) -> AcceptedBody:
@@ -170,6 +179,8 @@ def api_router(deps: ApiDeps, principal_of: Callable[..., Principal]) -> APIRout
     )
     async def get_submission(submission_id: str, caller: Caller) -> SubmissionBody:
         """Whether a submission was published, with its events."""
+        if not is_uuid(submission_id):
+            raise HTTPException(404, detail=simple("not_found", "Soumission inconnue."))
         record = await asyncio.to_thread(deps.store.submission, submission_id)
         if record is None or (caller.role is Role.CONTRACTOR and record.principal != caller.name):
             raise HTTPException(404, detail=simple("not_found", "Soumission inconnue."))

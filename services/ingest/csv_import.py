@@ -6,7 +6,7 @@ identifier is pseudonymised as soon as it is read and never appears in a message
 
 import csv
 import io
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -68,10 +68,20 @@ def parse_hours_csv(document: bytes, pseudonymise: Callable[[str], str]) -> CsvI
         result.problems.append(Problem("empty_file", "file", "le fichier est vide", 1))
         return result
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text.split("\n", 1)[0]))
-    header = next(reader)
-    columns = _columns(header, result)
+    try:
+        _read_rows(reader, pseudonymise, result)
+    except csv.Error as error:
+        message = f"CSV illisible ligne {reader.line_num} : {error}"
+        result.problems.append(Problem("unreadable_csv", "file", message, reader.line_num))
+    return result
+
+
+def _read_rows(
+    reader: Iterator[list[str]], pseudonymise: Callable[[str], str], result: CsvImport
+) -> None:
+    columns = _columns(next(reader), result)
     if result.problems:
-        return result
+        return
     for line, values in enumerate(reader, start=2):
         if not any(value.strip() for value in values):
             continue
@@ -84,7 +94,6 @@ def parse_hours_csv(document: bytes, pseudonymise: Callable[[str], str]) -> CsvI
         result.problems.append(
             Problem("empty_file", "file", "le fichier n'a aucune ligne de données", 2)
         )
-    return result
 
 
 def _columns(header: list[str], result: CsvImport) -> dict[str, int]:

@@ -165,3 +165,11 @@ def test_blank_lines_are_skipped_but_still_counted() -> None:
     result = parse_hours_csv(document, pseudonymise)
 
     assert [p.line for p in result.problems] == [4]
+
+
+def test_a_file_the_csv_reader_cannot_read_is_refused_not_crashed() -> None:
+    huge_cell = b'"' + b"x" * (1024 * 1024 + 1) + b'"'
+
+    result = parse_hours_csv(FRENCH_HEADER.encode() + b"\n" + huge_cell + b"\n", pseudonymise)
+
+    assert [p.code for p in result.problems] == ["unreadable_csv"]
