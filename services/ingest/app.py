@@ -77,7 +77,7 @@ def build_service(
             max_request_size=settings.raw_topic_max_message_bytes + 64 * 1024,
         )
     if not settings.access_log:  # one INFO line per Kafka message costs more than the message
-        logging.getLogger("faststream.access.kafka").setLevel(logging.WARNING)
+        broker.config.logger.params_storage.set_level(logging.WARNING)
     engine = make_engine(settings.database_url)
     store = SqlStore(engine)
     markets = MarketsView()
@@ -99,6 +99,7 @@ def build_service(
         sink=dead_letters or BrokerDeadLetters(broker, settings.dead_letter_topic),
         metrics=metrics,
         max_message_bytes=settings.raw_max_message_bytes,
+        markets=markets,
     )
     broker.include_router(
         raw_router(

@@ -1,5 +1,6 @@
 """Reading one CSV cell into a value, or a French reason (pure)."""
 
+import functools
 import re
 from collections.abc import Mapping
 from datetime import date
@@ -26,6 +27,7 @@ class CellError(ValueError):
         self.message = message
 
 
+@functools.lru_cache(maxsize=4096)  # cells repeat from row to row
 def period(text: str) -> str:
     """YYYY-MM from `2023-06`, `06/2023` or `6/2023`."""
     if match := _PERIOD_ISO.fullmatch(text):
@@ -41,6 +43,7 @@ def period(text: str) -> str:
     return f"{year}-{int(month):02d}"
 
 
+@functools.lru_cache(maxsize=4096)  # cells repeat from row to row
 def day(text: str) -> date:
     """A date from `JJ/MM/AAAA` or `AAAA-MM-JJ`."""
     if match := _DATE_FR.fullmatch(text):
@@ -58,6 +61,7 @@ def day(text: str) -> date:
     return value
 
 
+@functools.lru_cache(maxsize=4096)  # cells repeat from row to row
 def hours(text: str) -> Decimal:
     """Hours with a decimal comma or point, at most two decimals."""
     cleaned = _SPACES.sub("", text).replace(",", ".")
@@ -73,6 +77,7 @@ def hours(text: str) -> Decimal:
     return value.quantize(Decimal("0.01"))
 
 
+@functools.lru_cache(maxsize=4096)  # cells repeat from row to row
 def siret(text: str) -> str:
     """14 digits, spaces allowed between them."""
     digits = _SPACES.sub("", text)
@@ -81,6 +86,7 @@ def siret(text: str) -> str:
     return digits
 
 
+@functools.lru_cache(maxsize=4096)  # cells repeat from row to row
 def identifier(text: str, what: str) -> str:
     """A reference: letters, digits and . _ / - (at most 64 characters)."""
     if not _IDENTIFIER.fullmatch(text):

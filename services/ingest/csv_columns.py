@@ -1,5 +1,6 @@
 """The columns and the words facilitators use in their spreadsheets (French or English)."""
 
+import functools
 import unicodedata
 from collections.abc import Iterable
 from enum import StrEnum
@@ -10,6 +11,7 @@ from shared.codes import LABELS_FR, ContractType, EligiblePublic, Gender, Modali
 E = TypeVar("E", bound=StrEnum)
 
 
+@functools.lru_cache(maxsize=4096)
 def simplify(text: str) -> str:
     """Lower case, no accents, words joined by `_`: « Période » and "periode" match."""
     decomposed = unicodedata.normalize("NFKD", text.strip().casefold())

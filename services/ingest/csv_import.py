@@ -82,6 +82,7 @@ def _read_rows(
     columns = _columns(next(reader), result)
     if result.problems:
         return
+    pseudonymise = _beneficiary(pseudonymise)
     for line, values in enumerate(reader, start=2):
         if not any(value.strip() for value in values):
             continue
@@ -142,11 +143,15 @@ def _coded(vocabulary: Mapping[str, E], what: str) -> Callable[[str], E]:
 
 
 def _beneficiary(pseudonymise: Callable[[str], str]) -> Callable[[str], str]:
+    known: dict[str, str] = {}  # one person appears on many rows (one per month)
+
     def read(raw: str) -> str:
         if len(raw) > 64:
             message = "identifiant trop long (64 caractères au plus)"
             raise cells.CellError("invalid_identifier", message)
-        return pseudonymise(raw)
+        if raw not in known:
+            known[raw] = pseudonymise(raw)
+        return known[raw]
 
     return read
 
@@ -158,7 +163,7 @@ def _read_row(
     market_id = row.read("market_id", lambda raw: cells.identifier(raw, "marché"))
     employer = row.read("employer_siret", cells.siret)
     period = row.read("period", cells.period)
-    beneficiary = row.read("beneficiary_id", _beneficiary(pseudonymise))
+    beneficiary = row.read("beneficiary_id", pseudonymise)
     gender = row.read("gender", _coded(GENDERS, "sexe"))
     contract_type = row.read("contract_type", _coded(CONTRACT_TYPES, "type de contrat"))
     public = row.read("eligible_public", _coded(ELIGIBLE_PUBLICS, "public éligible"))

@@ -101,9 +101,11 @@ def hours_event(
     problems.extend(check_hours_lines(lines, ctx.contracts, ctx.monthly_ceiling))
     if problems:
         return problems
-    return MonthlyHoursReported(
-        market_id=submission.market_id,
-        employer_siret=submission.employer_siret,
-        period=submission.period,
-        lines=tuple(line.to_event_line() for line in lines),
+    return MonthlyHoursReported.model_validate(
+        {
+            "market_id": submission.market_id,
+            "employer_siret": submission.employer_siret,
+            "period": submission.period,
+            "lines": [line.to_event_line() for line in lines],
+        }
     )

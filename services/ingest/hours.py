@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from services.ingest.problems import ContractFacts, Problem, hours_problems, month_of
-from shared.events import HoursLine
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,14 +21,14 @@ class HoursLineFacts:
     insertion_hours: Decimal
     training_hours: Decimal
 
-    def to_event_line(self) -> HoursLine:
-        """The line as the event carries it."""
-        return HoursLine(
-            beneficiary=self.beneficiary,
-            contract_id=self.contract_id,
-            insertion_hours=self.insertion_hours,
-            training_hours=self.training_hours,
-        )
+    def to_event_line(self) -> dict[str, object]:
+        """The line as the event carries it (validated once, with the whole report)."""
+        return {
+            "beneficiary": self.beneficiary,
+            "contract_id": self.contract_id,
+            "insertion_hours": self.insertion_hours,
+            "training_hours": self.training_hours,
+        }
 
 
 def contract_problems(line: HoursLineFacts, contract: ContractFacts | None) -> list[Problem]:

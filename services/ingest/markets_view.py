@@ -1,5 +1,6 @@
 """Who holds which market: folded from the markets topic and from what ingest publishes."""
 
+import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 
 from shared.events import MarketNotified
@@ -41,3 +42,12 @@ class MarketsView:
         except Exception:  # the broker may be unreachable: say we cannot tell
             return None
         return sum(max(0, end - self._next_offsets.get(p, 0)) for p, end in ends.items())
+
+    async def wait_caught_up(self, *, within: float, poll: float = 0.2) -> bool:
+        """Wait (at most `within` seconds) until every market notified so far is folded."""
+        deadline = asyncio.get_running_loop().time() + within
+        while (lag := await self.lag()) != 0:
+            if lag is None or asyncio.get_running_loop().time() > deadline:
+                return False
+            await asyncio.sleep(poll)
+        return True

@@ -7,6 +7,7 @@ from typing import Any
 from services.ingest.auth import Principal, SubmissionKind, TokenRegistry
 from services.ingest.dead_letters import DeadLetter, dead_letter
 from services.ingest.errors import problem_item
+from services.ingest.markets_view import MarketsView
 from services.ingest.metrics import IngestMetrics
 from services.ingest.publisher import DeadLetterSink
 from services.ingest.raw_models import (
@@ -28,7 +29,7 @@ PHASES = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass
 class RawIntake:
     """Reads a batch of raw records, runs the valid ones, dead-letters the others."""
 
@@ -38,6 +39,9 @@ class RawIntake:
     sink: DeadLetterSink
     metrics: IngestMetrics
     max_message_bytes: int
+    markets: MarketsView | None = None
+    startup_wait: float = 30.0
+    _started: bool = False
 
     def unit_of(self, principal: Principal, submission: RawSubmission) -> Unit:
         """The unit of one raw submission."""
@@ -52,6 +56,10 @@ class RawIntake:
 
     async def handle(self, records: Sequence[Any]) -> None:
         """Every record ends published or dead-lettered; raises only when the broker fails."""
+        if not self._started and self.markets is not None:
+            # at start, fold the markets notified so far before judging what cites them
+            await self.markets.wait_caught_up(within=self.startup_wait)
+        self._started = True
         letters: list[DeadLetter] = []
         units: list[tuple[Any, Unit]] = []
         for record in records:

@@ -111,11 +111,13 @@ def events_from_rows(rows: Sequence[HoursRow], ctx: RuleContext) -> list[Event] 
         return sorted(problems, key=lambda problem: problem.line or 0)
     events: list[Event] = [row.contract.to_event() for row in first.values()]
     events.extend(
-        MonthlyHoursReported(
-            market_id=market_id,
-            employer_siret=employer,
-            period=period,
-            lines=tuple(line.to_event_line() for line in lines),
+        MonthlyHoursReported.model_validate(
+            {
+                "market_id": market_id,
+                "employer_siret": employer,
+                "period": period,
+                "lines": [line.to_event_line() for line in lines],
+            }
         )
         for (market_id, employer, period), lines in reports.items()
     )

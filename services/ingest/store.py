@@ -2,10 +2,9 @@
 
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
-from typing import Any, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
-from sqlalchemy import insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -19,6 +18,7 @@ from services.ingest.records import (
     dump_receipts,
     load_receipts,
 )
+from services.ingest.sql_bulk import bulk_insert, bulk_upsert
 from services.ingest.tables import TABLES, ContractRow, EventVersionRow, SubmissionRow
 from services.ingest.versioning import Versioner
 from services.ingest.versions import Known, identity_of
@@ -26,6 +26,22 @@ from shared.events import WorkContractSigned
 
 T = TypeVar("T")
 CHUNK = 1000
+VERSIONS: Table = EventVersionRow.__table__  # type: ignore[attr-defined]
+SUBMISSIONS: Table = SubmissionRow.__table__  # type: ignore[attr-defined]
+CONTRACTS: Table = ContractRow.__table__  # type: ignore[attr-defined]
+c = VERSIONS.c
+# Core statements: the ORM's per-row bookkeeping costs more than the rows themselves
+UPDATE_VERSION = (
+    update(VERSIONS)
+    .where(c.identity == bindparam("key"))
+    .values(
+        version=bindparam("version"),
+        content_hash=bindparam("content_hash"),
+        event_id=bindparam("event_id"),
+        submission_id=bindparam("submission_id"),
+        published=bindparam("published"),
+    )
+)
 
 
 def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
@@ -71,14 +87,14 @@ class SqlStore:
             versioner = Versioner(self._known(session, batch))
             reservations = [versioner.reserve(pending) for pending in batch]
             inserts, updates = versioner.writes()
-            if inserts:
-                session.execute(insert(EventVersionRow), inserts)
+            bulk_insert(session, VERSIONS, inserts)
             if updates:
-                session.execute(update(EventVersionRow), updates)
+                session.execute(
+                    UPDATE_VERSION, [{"key": row["identity"], **row} for row in updates]
+                )
             new, replayed = versioner.submission_rows(batch, reservations)
-            if new:
-                rows = [{**row, "receipts": dump_receipts(row["receipts"])} for row in new]
-                session.execute(insert(SubmissionRow), rows)
+            rows = [{**row, "receipts": dump_receipts(row["receipts"])} for row in new]
+            bulk_insert(session, SUBMISSIONS, rows)
             for submission_id in replayed:
                 session.execute(
                     update(SubmissionRow)
@@ -92,12 +108,11 @@ class SqlStore:
     def _known(self, session: Session, batch: Sequence[Pending]) -> dict[str, Known]:
         identities = sorted({identity_of(event) for pending in batch for event in pending.events})
         found: dict[str, Known] = {}
+        columns = (c.identity, c.version, c.content_hash, c.submission_id, c.published)
         for part in chunks(identities):
-            query = select(EventVersionRow).where(col(EventVersionRow.identity).in_(part))
-            for row in session.scalars(query.with_for_update()):
-                found[row.identity] = Known(
-                    row.version, row.content_hash, row.submission_id, row.published
-                )
+            query = select(*columns).where(c.identity.in_(part)).with_for_update()
+            for identity, version, digest, submission_id, published in session.execute(query):
+                found[identity] = Known(version, digest, submission_id, published)
         return found
 
     def mark_published(
@@ -132,15 +147,7 @@ class SqlStore:
             }
             for c in contracts
         }
-        dialect: Any = postgresql if self._engine.dialect.name == "postgresql" else sqlite
-        statement = dialect.insert(ContractRow)
-        columns = ("market_id", "employer_siret", "beneficiary", "start_date")
-        statement = statement.on_conflict_do_update(
-            index_elements=["contract_id"],
-            set_={name: statement.excluded[name] for name in columns},
-        )
-        for part in chunks(list(rows.values())):
-            session.execute(statement, list(part))
+        bulk_upsert(session, CONTRACTS, list(rows.values()), key="contract_id")
 
     def mark_failed(self, ids: Sequence[str]) -> None:
         """The broker did not acknowledge: the submissions stay retriable, at the same versions."""

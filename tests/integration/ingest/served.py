@@ -27,7 +27,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def served_ingest(bootstrap: str, database_url: str) -> Iterator[str]:
+def served_ingest(
+    bootstrap: str, database_url: str, extra_env: dict[str, str] | None = None
+) -> Iterator[str]:
     """The base URL of a running ingest process (stopped, by its own pid, on exit)."""
     port, suffix = free_port(), uuid.uuid4().hex[:10]
     env = {
@@ -40,6 +42,7 @@ def served_ingest(bootstrap: str, database_url: str) -> Iterator[str]:
         "INGEST_RAW_TOPIC": f"insertion.raw-submissions.v1.served-{suffix}",
         "INGEST_DEAD_LETTER_TOPIC": f"insertion.dead-letter.v1.served-{suffix}",
         "INGEST_RAW_GROUP_ID": f"ingest-raw-served-{suffix}",
+        **(extra_env or {}),
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "services.ingest"],
