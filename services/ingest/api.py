@@ -9,13 +9,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import ValidationError
 
 from services.ingest.auth import Principal, Role, TokenRegistry
 from services.ingest.bodies import OneOrMany, read_body
 from services.ingest.errors import invalid_body, refused_body, simple
 from services.ingest.markets_view import MarketsView
+from services.ingest.metrics import IngestMetrics
 from services.ingest.pseudonym import Pseudonymiser
 from services.ingest.responses import (
     AcceptedBody,
@@ -67,7 +68,7 @@ class ApiDeps:
     store: Store
     pseudonymise: Pseudonymiser
     markets: MarketsView
-    registry: CollectorRegistry
+    metrics: IngestMetrics
     max_body_bytes: int
 
 
@@ -199,11 +200,13 @@ def api_router(deps: ApiDeps, principal_of: Callable[..., Principal]) -> APIRout
     async def health() -> HealthBody:
         """Ingest answers; how far its markets read model is."""
         lag = await deps.markets.lag()
+        if lag is not None:
+            deps.metrics.markets_lag.set(lag)
         return HealthBody(markets_known=len(deps.markets.holders), markets_lag=lag)
 
     @router.get("/metrics", response_class=Response)
     async def metrics() -> Response:
         """Prometheus metrics of ingest and of its Kafka pipeline."""
-        return Response(generate_latest(deps.registry), media_type=CONTENT_TYPE_LATEST)
+        return Response(generate_latest(deps.metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     return router

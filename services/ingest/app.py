@@ -168,7 +168,7 @@ def create_app(service: IngestService, *, manage_runtime: bool = True) -> FastAP
         store=service.store,
         pseudonymise=service.pseudonymise,
         markets=service.markets,
-        registry=service.metrics.registry,
+        metrics=service.metrics,
         max_body_bytes=service.settings.max_body_bytes,
     )
     principal_of = authenticator(service.tokens)

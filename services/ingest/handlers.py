@@ -14,7 +14,6 @@ from pydantic import ValidationError
 
 from services.ingest.markets_view import MarketsView
 from services.ingest.raw_intake import RawIntake
-from services.ingest.usecase import PublishError
 from shared.events import MarketNotified, decode_event
 
 log = logging.getLogger(__name__)
@@ -94,8 +93,8 @@ def raw_router(
         records = message.raw_message
         try:
             await intake.handle(records if isinstance(records, tuple) else (records,))
-        except PublishError:
-            log.exception("raw batch not acknowledged: it will be read again")
+        except Exception:  # broker or database down: the batch is read again, after a pause
+            log.exception("raw batch not processed: it will be read again")
             await asyncio.sleep(1)
             raise
 

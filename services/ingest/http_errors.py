@@ -9,6 +9,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException
 
 from services.ingest.api import BODIES
@@ -52,11 +53,20 @@ async def _broker_failed(_request: Request, error: Exception) -> JSONResponse:
     )
 
 
+async def _database_failed(_request: Request, error: Exception) -> JSONResponse:
+    log.error("database unavailable, nothing accepted: %s", type(error).__name__)
+    message = "La base de données d'ingest est indisponible : rien n'est accepté, réessayez."
+    return JSONResponse(
+        simple("database_unavailable", message), status_code=503, headers={"Retry-After": "5"}
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    """Our bodies for HTTP errors, malformed requests and broker failures."""
+    """Our bodies for HTTP errors, malformed requests, broker and database failures."""
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(PublishError, _broker_failed)
+    app.add_exception_handler(OperationalError, _database_failed)
 
 
 def register_body_schemas(app: FastAPI) -> None:

@@ -4,6 +4,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Protocol, TypeVar
 
+from psycopg.errors import UniqueViolation
 from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
@@ -77,7 +78,7 @@ class SqlStore:
         for attempt in range(3):
             try:
                 return self._reserve(batch)
-            except IntegrityError:
+            except (IntegrityError, UniqueViolation):  # another writer took a new identity first
                 if attempt == 2:
                     raise
         raise AssertionError("unreachable")

@@ -111,6 +111,8 @@ class Ingestor:
         holders = self._markets.holders
         missing = any(market not in holders for unit in units for market, _ in unit.scopes)
         lag = await self._markets.lag() if missing else 0
+        if missing and lag is not None:
+            self._metrics.markets_lag.set(lag)
         wanted = frozenset().union(*(unit.contract_ids for unit in units))
         contracts: dict[str, ContractFacts] = {}
         if wanted:

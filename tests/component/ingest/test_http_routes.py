@@ -1,7 +1,12 @@
 """Every JSON route: published (read back from its topic), recorded, answered 202."""
 
+from pathlib import Path
 from typing import Any
 
+import httpx
+from faststream.kafka import TestKafkaBroker
+
+from services.ingest.app import build_service, create_app
 from services.ingest.pseudonym import Pseudonymiser
 from shared.events import (
     InvoiceRecorded,
@@ -9,6 +14,7 @@ from shared.events import (
     MonthlyHoursReported,
     WorkContractSigned,
 )
+from shared.kafka import make_broker
 from shared.topics import INVOICES, MARKETS, MONTHLY_HOURS, WORK_CONTRACTS
 from tests.builders import (
     RAW_BENEFICIARY,
@@ -18,7 +24,13 @@ from tests.builders import (
     an_hours_submission,
     an_invoice_submission,
 )
-from tests.component.ingest.conftest import FACILITATOR, Harness
+from tests.component.ingest.conftest import (
+    FACILITATOR,
+    NOW,
+    Harness,
+    capture,
+    settings_for,
+)
 
 
 def body(submission: Any) -> Any:
@@ -232,3 +244,27 @@ async def test_metrics_count_accepted_and_rejected_submissions(ingest: Harness) 
         'source="http"} 1.0'
     ) in metrics
     assert "ingest_publish_latency_seconds_count 1.0" in metrics
+    assert "ingest_markets_read_model_lag_messages 0.0" in metrics
+
+
+async def test_when_the_database_is_down_the_answer_is_503_and_nothing_is_published(
+    tmp_path: Path,
+) -> None:
+    settings = settings_for(tmp_path, database_url="postgresql+psycopg://u:p@127.0.0.1:1/none")
+    broker = make_broker(settings.kafka_bootstrap_servers, client_id="ingest-db-down")
+    published: list[bytes] = []
+    capture(broker, MARKETS.name, published)
+    app = create_app(
+        build_service(settings, clock=lambda: NOW, broker=broker), manage_runtime=False
+    )
+
+    async with TestKafkaBroker(broker):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://ingest") as client:
+            response = await client.post(
+                "/v1/markets", json=body(a_market_submission()), headers=FACILITATOR
+            )
+
+    assert response.status_code == 503
+    assert response.json()["code"] == "database_unavailable"
+    assert published == []
