@@ -197,17 +197,6 @@ _FASTSTREAM = (
 # them today (services/ingest/metrics.py on `ingest`, services/clauses/metrics.py on
 # `clauses`). Delete an entry when the service's code is merged: its registry is then read.
 PENDING: dict[str, tuple[Family, ...]] = {
-    "ingest": (
-        *_FASTSTREAM,
-        Family("ingest_events_accepted", "counter", frozenset({"event_type", "source"})),
-        Family("ingest_events_published", "counter", frozenset({"event_type", "source"})),
-        Family(
-            "ingest_submissions_rejected", "counter", frozenset({"event_type", "reason", "source"})
-        ),
-        Family("ingest_publish_latency_seconds", "histogram", frozenset()),
-        Family("ingest_dead_letters", "counter", frozenset({"reason"})),
-        Family("ingest_markets_read_model_lag_messages", "gauge", frozenset()),
-    ),
     "clauses": (
         *_FASTSTREAM,
         Family("clauses_events_applied", "counter", frozenset({"event_type"})),

@@ -1,0 +1,236 @@
+"""Ingest throughput: hour-lines/s through the JSON batch and CSV routes, events/s through
+the raw topic, each with the ratio to a bare aiokafka producer sending the same events
+(acks=all, idempotent) in the same run.
+
+Runs `python -m services.ingest` as a process against the broker and database of the
+environment (KAFKA_BOOTSTRAP_SERVERS, DATABASE_URL):
+
+    KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:9092 DATABASE_URL=postgresql://... \\
+        .venv/bin/python bench/ingest_throughput.py [--people 1000] [--raw 20000]
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import secrets
+import time
+import uuid
+from typing import Any
+
+import httpx
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+
+from services.ingest.auth import hash_token
+from services.ingest.topics_setup import partitions_of
+from shared.kafka import ensure_topics
+from shared.topics import MONTHLY_HOURS, WORK_CONTRACTS, Topic
+from tests.builders import CSV_HEADER, HOLDER_SIRET, a_csv_row, a_market_submission
+from tests.integration.ingest.served import served_ingest
+
+TOKEN = secrets.token_urlsafe(24)
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
+
+class Tail:
+    """Records appended to topics from now on."""
+
+    def __init__(self, bootstrap: str, topics: list[str]) -> None:
+        self.bootstrap, self.topics = bootstrap, topics
+        self.consumer = AIOKafkaConsumer(
+            bootstrap_servers=bootstrap, enable_auto_commit=False, fetch_max_bytes=64 << 20
+        )
+
+    async def __aenter__(self) -> "Tail":
+        await self.consumer.start()
+        known = await partitions_of(self.bootstrap, self.topics)
+        partitions = [TopicPartition(t, p) for t in self.topics for p in known[t]]
+        self.consumer.assign(partitions)
+        for partition, offset in (await self.consumer.end_offsets(partitions)).items():
+            self.consumer.seek(partition, offset)
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.consumer.stop()
+
+    async def take(self, key: bytes, count: int) -> list[Any]:
+        found: list[Any] = []
+        async with asyncio.timeout(600):
+            while len(found) < count:
+                batches = await self.consumer.getmany(timeout_ms=500, max_records=5000)
+                found += [r for rs in batches.values() for r in rs if r.key == key]
+        return found
+
+
+async def bare_producer(bootstrap: str, records: list[Any]) -> float:
+    """Seconds for a bare idempotent aiokafka producer to send the same records."""
+    topic = f"bench.baseline-{uuid.uuid4().hex[:8]}"
+    await ensure_topics(bootstrap, [Topic(topic, "bench baseline")])
+    producer = AIOKafkaProducer(
+        bootstrap_servers=bootstrap, acks="all", enable_idempotence=True, max_request_size=8 << 20
+    )
+    await producer.start()
+    try:
+        for partition in await producer.partitions_for(topic):  # leaders elected before timing
+            await producer.send_and_wait(topic, b"warm-up", partition=partition)
+        started = time.perf_counter()
+        futures = [await producer.send(topic, r.value, key=r.key) for r in records]
+        await asyncio.gather(*futures)
+        return time.perf_counter() - started
+    finally:
+        await producer.stop()
+
+
+def report(name: str, unit: str, amount: int, seconds: float, baseline: float) -> None:
+    rate, bare = amount / seconds, amount / baseline
+    print(
+        f"{name:<34} {amount:>7} {unit} in {seconds:6.2f} s = {rate:>9,.0f} {unit}/s"
+        f" | bare aiokafka {bare:>9,.0f}/s | ratio {rate / bare:5.2f}"
+    )
+
+
+def contracts_body(market_id: str, people: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "contract_id": f"C-{market_id}-{n}",
+            "beneficiary_id": f"B-{market_id}-{n}",
+            "gender": "female" if n % 3 == 0 else "male",
+            "contract_type": "cddi",
+            "eligible_public": "rsa",
+            "modality": "direct_hire",
+            "employer_siret": HOLDER_SIRET,
+            "market_id": market_id,
+            "start_date": "2019-01-01",
+        }
+        for n in range(people)
+    ]
+
+
+def hours_body(market_id: str, people: int, periods: list[str]) -> list[dict[str, Any]]:
+    return [
+        {
+            "market_id": market_id,
+            "employer_siret": HOLDER_SIRET,
+            "period": period,
+            "lines": [
+                {
+                    "beneficiary_id": f"B-{market_id}-{n}",
+                    "contract_id": f"C-{market_id}-{n}",
+                    "insertion_hours": "35.50",
+                    "training_hours": "2",
+                }
+                for n in range(people)
+            ],
+        }
+        for period in periods
+    ]
+
+
+PERIODS = [f"{year}-{month:02d}" for year in (2020, 2021, 2022) for month in range(1, 13)]
+
+
+async def new_market(client: httpx.AsyncClient) -> str:
+    market_id = f"BENCH-{uuid.uuid4().hex[:12]}"
+    market = a_market_submission(market_id=market_id).model_dump(mode="json")
+    (await client.post("/v1/markets", json=market, headers=AUTH)).raise_for_status()
+    return market_id
+
+
+async def json_batches(client: httpx.AsyncClient, bootstrap: str, people: int) -> None:
+    market_id = await new_market(client)
+    contracts = contracts_body(market_id, people)
+    (await client.post("/v1/work-contracts", json=contracts, headers=AUTH)).raise_for_status()
+    requests = [hours_body(market_id, people, PERIODS[i : i + 4]) for i in range(0, 32, 4)]
+    async with Tail(bootstrap, [MONTHLY_HOURS.name]) as tail:
+        started = time.perf_counter()
+        for body in requests:
+            (await client.post("/v1/monthly-hours", json=body, headers=AUTH)).raise_for_status()
+        seconds = time.perf_counter() - started
+        records = await tail.take(market_id.encode(), 32)
+    baseline = await bare_producer(bootstrap, records)
+    report("JSON batches (4 reports/request)", "lines", 32 * people, seconds, baseline)
+
+
+def csv_of(market_id: str, people: int, periods: list[str]) -> bytes:
+    """One row per person and month, contract details on the row (as facilitators keep it)."""
+    rows = [
+        a_csv_row(market_id, n, period=f"{p[5:]}/{p[:4]}", start="01/01/2019")
+        for p in periods
+        for n in range(people)
+    ]
+    return ("\ufeff" + CSV_HEADER + "\r\n" + "\r\n".join(rows) + "\r\n").encode()
+
+
+async def csv_files(client: httpx.AsyncClient, bootstrap: str, people: int) -> None:
+    market_id = await new_market(client)
+    headers = {**AUTH, "Content-Type": "text/csv"}
+    runs = [
+        ("CSV, 1st file (new contracts)", csv_of(market_id, people, PERIODS[:12])),
+        ("CSV, next file (known contracts)", csv_of(market_id, people, PERIODS[12:24])),
+    ]
+    for label, document in runs:
+        async with Tail(bootstrap, [MONTHLY_HOURS.name, WORK_CONTRACTS.name]) as tail:
+            started = time.perf_counter()
+            response = await client.post("/v1/monthly-hours/csv", content=document, headers=headers)
+            seconds = time.perf_counter() - started
+            response.raise_for_status()
+            published = [e for e in response.json()["events"] if not e["unchanged_since"]]
+            records = await tail.take(market_id.encode(), len(published))
+        report(label, "lines", 12 * people, seconds, await bare_producer(bootstrap, records))
+
+
+async def produce_raw(bootstrap: str, raw: str, market_id: str, count: int) -> None:
+    """Contractors' messages, on the raw topic before ingest reads it."""
+    await ensure_topics(bootstrap, [Topic(raw, "bench raw submissions")])
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5)
+    await producer.start()
+    try:
+        token = [("authorization", f"Bearer {TOKEN}".encode())]
+        futures = [
+            await producer.send(
+                raw,
+                json.dumps({"type": "work_contract", **body}).encode(),
+                key=market_id.encode(),
+                headers=token,
+            )
+            for body in contracts_body(market_id, count)
+        ]
+        await asyncio.gather(*futures)
+    finally:
+        await producer.stop()
+
+
+async def raw_topic(bootstrap: str, database: str, env: dict[str, str], count: int) -> None:
+    raw = f"insertion.raw-submissions.v1.bench-{uuid.uuid4().hex[:8]}"
+    with served_ingest(bootstrap, database, env) as url:
+        async with httpx.AsyncClient(base_url=url, timeout=600) as client:
+            market_id = await new_market(client)
+    await produce_raw(bootstrap, raw, market_id, count)
+    async with Tail(bootstrap, [WORK_CONTRACTS.name]) as tail:
+        with served_ingest(bootstrap, database, {**env, "INGEST_RAW_TOPIC": raw}):
+            records = await tail.take(market_id.encode(), count)
+    stamps = sorted(r.timestamp for r in records)
+    seconds = max(stamps[-1] - stamps[0], 1) / 1000
+    baseline = await bare_producer(bootstrap, records)
+    report("raw topic (work contracts)", "events", count, seconds, baseline)
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--people", type=int, default=1000)
+    parser.add_argument("--raw", type=int, default=20000)
+    options = parser.parse_args()
+    bootstrap = os.environ["KAFKA_BOOTSTRAP_SERVERS"]
+    database = os.environ["DATABASE_URL"]
+    tokens = json.dumps([{"name": "bench", "role": "facilitator", "sha256": hash_token(TOKEN)}])
+    env = {"INGEST_TOKENS": tokens}
+    print(f"ingest throughput, {os.cpu_count()} CPU(s); broker {bootstrap}")
+    with served_ingest(bootstrap, database, env) as url:
+        async with httpx.AsyncClient(base_url=url, timeout=600) as client:
+            await json_batches(client, bootstrap, options.people)
+            await csv_files(client, bootstrap, options.people)
+    await raw_topic(bootstrap, database, env, options.raw)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

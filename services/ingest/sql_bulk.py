@@ -1,0 +1,66 @@
+"""Many rows in one round trip: COPY on PostgreSQL, executemany on SQLite."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Table, insert, text
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.orm import Session
+
+Row = dict[str, Any]
+
+
+def _is_postgresql(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _copy(session: Session, table_name: str, rows: Sequence[Row]) -> None:
+    names = list(rows[0])
+    columns = ", ".join(f'"{name}"' for name in names)
+    driver: Any = session.connection().connection.driver_connection
+    with (
+        driver.cursor() as cursor,
+        cursor.copy(f"COPY {table_name} ({columns}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row([row[name] for name in names])
+
+
+def bulk_insert(session: Session, table: Table, rows: Sequence[Row]) -> None:
+    """Insert rows (all with the same keys) in the session's transaction."""
+    if not rows:
+        return
+    if _is_postgresql(session):
+        _copy(session, table.name, rows)
+    else:
+        session.execute(insert(table), list(rows))
+
+
+def bulk_upsert(session: Session, table: Table, rows: Sequence[Row], key: str) -> None:
+    """Insert rows, or replace the existing ones with the same key."""
+    if not rows:
+        return
+    others = [name for name in rows[0] if name != key]
+    if not _is_postgresql(session):
+        statement = sqlite.insert(table)
+        statement = statement.on_conflict_do_update(
+            index_elements=[key], set_={name: statement.excluded[name] for name in others}
+        )
+        session.execute(statement, list(rows))
+        return
+    staging = f"{table.name}_incoming"
+    session.execute(
+        text(
+            f"CREATE TEMP TABLE IF NOT EXISTS {staging} "  # one per connection
+            f"(LIKE {table.name} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+        )
+    )
+    _copy(session, staging, rows)
+    columns = ", ".join(f'"{name}"' for name in rows[0])
+    updates = ", ".join(f'"{name}" = EXCLUDED."{name}"' for name in others)
+    session.execute(
+        text(
+            f"INSERT INTO {table.name} ({columns}) SELECT {columns} FROM {staging} "  # noqa: S608
+            f'ON CONFLICT ("{key}") DO UPDATE SET {updates}'
+        )
+    )
