@@ -16,14 +16,20 @@ def make_broker(
     *,
     client_id: str,
     middlewares: Sequence[Any] = (),
+    max_request_size: int = 1024 * 1024,
 ) -> KafkaBroker:
-    """A broker whose producer is idempotent and waits for every in-sync replica."""
+    """A broker whose producer is idempotent and waits for every in-sync replica.
+
+    `max_request_size` bounds what the producer sends in one request (aiokafka's default,
+    1 MiB); raise it only with the topic's `max.message.bytes`.
+    """
     return KafkaBroker(
         bootstrap_servers,
         client_id=client_id,
         acks="all",
         enable_idempotence=True,
         middlewares=tuple(middlewares),
+        max_request_size=max_request_size,
     )
 
 

@@ -1,10 +1,19 @@
 """Builders of valid events; a test overrides only what it is about."""
 
 import hashlib
+import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from services.ingest.problems import ContractFacts, RuleContext
+from services.ingest.pseudonym import Pseudonymiser
+from services.ingest.submissions import (
+    InvoiceSubmission,
+    MarketSubmission,
+    MonthlyHoursSubmission,
+    WorkContractSubmission,
+)
 from shared.aggregates import (
     AggregateChanged,
     ClauseStatus,
@@ -157,3 +166,134 @@ def beneficiary_counts(*, female: int, male: int, year: int = 2023) -> list[Aggr
             a_distinct_count(year=year, breakdown="gender", value="male", count=male)
         ),
     ]
+
+
+# --- ingest submissions (the input shapes, carrying raw beneficiary identifiers) -------------
+
+RAW_BENEFICIARY = "1850578006084"
+TEST_PSEUDONYMISATION_KEY = "test-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+
+
+def a_market_submission(**overrides: Any) -> MarketSubmission:
+    """The default market as a facilitator submits it (no version, no event id)."""
+    fields = a_market().model_dump(exclude={"event_id", "version", "event_type", "schema_version"})
+    return MarketSubmission.model_validate({**fields, **overrides})
+
+
+def an_invoice_submission(**overrides: Any) -> InvoiceSubmission:
+    """The default invoice as a holder submits it."""
+    fields = an_invoice().model_dump(
+        exclude={"event_id", "version", "event_type", "schema_version"}
+    )
+    return InvoiceSubmission.model_validate({**fields, **overrides})
+
+
+def a_contract_submission(**overrides: Any) -> WorkContractSubmission:
+    """The default contract, with the raw beneficiary identifier the facilitator knows."""
+    fields = a_contract().model_dump(
+        exclude={"event_id", "version", "event_type", "schema_version", "beneficiary"}
+    )
+    return WorkContractSubmission.model_validate(
+        {**fields, "beneficiary_id": RAW_BENEFICIARY, **overrides}
+    )
+
+
+def an_hours_submission(**overrides: Any) -> MonthlyHoursSubmission:
+    """The default month of hours for the default contract, with the raw identifier."""
+    fields: dict[str, Any] = {
+        "market_id": "2023-0042",
+        "employer_siret": HOLDER_SIRET,
+        "period": "2023-06",
+        "lines": [
+            {
+                "beneficiary_id": RAW_BENEFICIARY,
+                "contract_id": "C-0001",
+                "insertion_hours": Decimal("151.67"),
+                "training_hours": Decimal("7.00"),
+            }
+        ],
+    }
+    return MonthlyHoursSubmission.model_validate({**fields, **overrides})
+
+
+def a_rule_context(**overrides: Any) -> RuleContext:
+    """Today is 15 July 2023; the default market is known, with the default contract."""
+    pseudonymise = Pseudonymiser(TEST_PSEUDONYMISATION_KEY)
+    fields: dict[str, Any] = {
+        "today": date(2023, 7, 15),
+        "holders": {"2023-0042": frozenset({HOLDER_SIRET})},
+        "markets_lag": 0,
+        "contracts": {
+            "C-0001": ContractFacts(
+                "2023-0042", HOLDER_SIRET, pseudonymise(RAW_BENEFICIARY), date(2023, 4, 1)
+            )
+        },
+        "monthly_ceiling": Decimal(208),
+        "max_lines_per_report": 5000,
+    }
+    return RuleContext(**{**fields, **overrides})
+
+
+CSV_HEADER = (
+    "marché;siret_employeur;période;identifiant_bénéficiaire;sexe;type_contrat;"
+    "public_éligible;modalité;date_début_contrat;date_fin_contrat;heures_insertion;"
+    "heures_formation;référence_contrat"
+)
+
+
+def a_csv_row(market_id: str, person: int, **cells: str) -> str:
+    """One facilitator row: person n, on a CDDI since April 2023, 35,5 hours in June 2023."""
+    values = {
+        "market": market_id,
+        "siret": HOLDER_SIRET,
+        "period": "06/2023",
+        "beneficiary": f"BEN-{market_id}-{person:05d}",
+        "gender": "F" if person % 3 == 0 else "H",
+        "type": "CDDI",
+        "public": "RSA",
+        "modality": "Embauche directe",
+        "start": "01/04/2023",
+        "end": "",
+        "insertion": "35,5",
+        "training": "2",
+        "contract": f"C-{market_id}-{person:05d}",
+    }
+    values.update(cells)
+    return ";".join(values.values())
+
+
+def an_hours_csv(
+    market_id: str, count: int, *, bad: dict[int, dict[str, str]] | None = None, **cells: str
+) -> bytes:
+    """A CSV of `count` rows (UTF-8 with BOM); `bad` maps a person to the cells that break it."""
+    bad = bad or {}
+    rows = [a_csv_row(market_id, n, **{**cells, **bad.get(n, {})}) for n in range(count)]
+    return ("\ufeff" + CSV_HEADER + "\r\n" + "\r\n".join(rows) + "\r\n").encode()
+
+
+def a_decp_record(market_id: str, **overrides: Any) -> dict[str, Any]:
+    """A DECP 2.0.3 `marche` record with a social clause, held by the default holder."""
+    record: dict[str, Any] = {
+        "id": market_id,
+        "acheteur": {"id": BUYER_SIRET},
+        "nature": "Marché",
+        "objet": "Construction du lycée de Nort-sur-Erdre",
+        "codeCPV": "45214220",
+        "ccag": "Travaux",
+        "procedure": "Appel d'offres ouvert",
+        "dureeMois": 24,
+        "dateNotification": "2024-03-14",
+        "datePublicationDonnees": "2024-03-20",
+        "montant": 1250000,
+        "titulaires": [{"titulaire": {"typeIdentifiant": "SIRET", "id": HOLDER_SIRET}}],
+        "considerationsSociales": {"considerationSociale": ["Clause sociale"]},
+        "considerationsEnvironnementales": {
+            "considerationEnvironnementale": ["Pas de considération environnementale"]
+        },
+    }
+    return {**record, **overrides}
+
+
+def a_decp_document(*records: dict[str, Any]) -> bytes:
+    """A DECP document in the official shape."""
+    return json.dumps({"marches": {"marche": list(records), "contrat-concession": []}}).encode()

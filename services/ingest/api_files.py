@@ -1,0 +1,154 @@
+"""Files: the facilitators' CSV of monthly hours, and DECP 2.x documents of markets."""
+
+import asyncio
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
+from starlette.datastructures import UploadFile
+from starlette.types import Message
+
+from services.ingest.api import ERRORS, ApiDeps, accepted_body, answer
+from services.ingest.auth import Principal
+from services.ingest.bodies import read_body
+from services.ingest.csv_import import CsvImport, parse_hours_csv
+from services.ingest.decp import ParseError, parse_decp
+from services.ingest.errors import simple
+from services.ingest.problems import Problem
+from services.ingest.responses import (
+    AcceptedBody,
+    DecpAcceptedBody,
+    DecpDefectOut,
+    ErrorBody,
+    ErrorItem,
+)
+from services.ingest.units import decp_unit, rows_unit
+from services.ingest.usecase import Accepted, Refused
+
+CSV_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "text/csv": {"schema": {"type": "string", "format": "binary"}},
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                    "required": ["file"],
+                }
+            },
+        },
+    }
+}
+DECP_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": {"type": "object"}}},
+    }
+}
+
+
+async def uploaded(request: Request, raw: bytes) -> bytes | None:
+    """The file of a multipart form (field `file`), or the body itself."""
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        return raw
+
+    async def replay() -> Message:
+        return {"type": "http.request", "body": raw, "more_body": False}
+
+    form = await Request(request.scope, replay).form()
+    file = form.get("file")
+    return await file.read() if isinstance(file, UploadFile) else None
+
+
+def csv_refusal(problems: list[Problem], parsed: CsvImport, lag: int | None) -> JSONResponse:
+    """Every bad line, its column as the file spells it, the reason; nothing was published."""
+    items = [
+        ErrorItem(
+            code=p.code,
+            message=p.message,
+            field=p.field,
+            line=p.line,
+            column=parsed.headers.get(p.field),
+        )
+        for p in problems
+    ]
+    lines = len({p.line for p in problems})
+    body = ErrorBody(
+        code="invalid_file",
+        message=f"Le fichier est refusé : {lines} ligne(s) en erreur ; rien n'a été publié.",
+        errors=items,
+        markets_lag=lag if any(p.code == "unknown_market" for p in problems) else None,
+    )
+    return JSONResponse(body.model_dump(mode="json"), status_code=422)
+
+
+def files_router(deps: ApiDeps, principal_of: Callable[..., Principal]) -> APIRouter:
+    """The CSV and DECP routes."""
+    router = APIRouter()
+    Caller = Annotated[Principal, Depends(principal_of)]  # noqa: N806
+
+    @router.post(
+        "/v1/monthly-hours/csv",
+        status_code=202,
+        response_model=AcceptedBody,
+        responses=ERRORS,
+        openapi_extra=CSV_BODY,
+    )
+    async def post_hours_csv(request: Request, caller: Caller) -> JSONResponse:
+        """A CSV of monthly hours (one row per beneficiary and month): all or nothing."""
+        document = await uploaded(request, await read_body(request, deps.max_body_bytes))
+        if document is None:
+            message = "Formulaire sans fichier : envoyez le CSV dans le champ « file »."
+            return JSONResponse(simple("missing_file", message), status_code=422)
+        parsed = await asyncio.to_thread(parse_hours_csv, document, deps.pseudonymise)
+        unit = rows_unit(caller, parsed.rows, "csv", parsed.problems)
+        [outcome] = await deps.ingestor.process([unit])
+        if isinstance(outcome, Refused) and outcome.status == 422:
+            return csv_refusal(outcome.problems, parsed, outcome.markets_lag)
+        return answer(outcome)
+
+    @router.post(
+        "/v1/decp",
+        status_code=202,
+        response_model=DecpAcceptedBody,
+        responses=ERRORS,
+        openapi_extra=DECP_BODY,
+    )
+    async def post_decp(request: Request, caller: Caller) -> JSONResponse:
+        """A DECP 2.x document: its valid markets are published, each defect is listed."""
+        raw = await read_body(request, deps.max_body_bytes)
+        try:
+            parsed = await asyncio.to_thread(parse_decp, raw)
+        except ParseError as error:
+            return JSONResponse(simple("invalid_decp", str(error)), status_code=422)
+        defects = [DecpDefectOut.model_validate(d.model_dump(mode="json")) for d in parsed.defects]
+        if not parsed.markets:
+            return decp_refusal(defects)
+        [outcome] = await deps.ingestor.process([decp_unit(caller, parsed.markets)])
+        if not isinstance(outcome, Accepted):
+            return answer(outcome)
+        body = DecpAcceptedBody(**accepted_body(outcome).model_dump(), defects=defects)
+        return answer(outcome, body)
+
+    return router
+
+
+def decp_refusal(defects: list[DecpDefectOut]) -> JSONResponse:
+    """No record of the document could be imported: say why for each."""
+    items = [
+        ErrorItem(
+            code=d.code,
+            message=d.message,
+            field=d.field,
+            location=f"{d.record_kind}[{d.record_index}]" if d.record_kind else None,
+        )
+        for d in defects
+    ]
+    body = ErrorBody(
+        code="no_valid_record",
+        message=f"Aucun marché importable : {len(items)} défaut(s).",
+        errors=items,
+    )
+    return JSONResponse(body.model_dump(mode="json"), status_code=422)

@@ -1,0 +1,178 @@
+"""The composition root: the only place that reads settings and wires Kafka, SQL and HTTP."""
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from aiokafka import AIOKafkaConsumer
+from fastapi import FastAPI
+from faststream.kafka import KafkaBroker
+from faststream.kafka.prometheus import KafkaPrometheusMiddleware
+from prometheus_client import CollectorRegistry
+from sqlalchemy.engine import Engine
+
+from services.ingest.api import ApiDeps, api_router, authenticator
+from services.ingest.api_files import files_router
+from services.ingest.auth import TokenRegistry, load_tokens
+from services.ingest.handlers import markets_router, raw_router
+from services.ingest.http_errors import install_error_handlers, register_body_schemas
+from services.ingest.markets_view import MarketsView
+from services.ingest.metrics import IngestMetrics
+from services.ingest.pseudonym import Pseudonymiser
+from services.ingest.publisher import (
+    BrokerDeadLetters,
+    BrokerPublisher,
+    DeadLetterSink,
+    EventPublisher,
+)
+from services.ingest.raw_intake import RawIntake
+from services.ingest.settings import IngestSettings
+from services.ingest.store import SqlStore
+from services.ingest.topics_setup import end_offsets_of, partitions_of, prepare_topics
+from services.ingest.usecase import Ingestor, Limits
+from shared.db import make_engine
+from shared.kafka import make_broker
+
+
+def utc_now() -> datetime:
+    """The real clock (the rules get the date from the use case, never from here)."""
+    return datetime.now(UTC)
+
+
+@dataclass
+class IngestService:
+    """Everything wired, nothing connected yet."""
+
+    settings: IngestSettings
+    broker: KafkaBroker
+    engine: Engine
+    store: SqlStore
+    markets: MarketsView
+    ingestor: Ingestor
+    metrics: IngestMetrics
+    tokens: TokenRegistry
+    pseudonymise: Pseudonymiser
+    offsets_consumer: AIOKafkaConsumer | None = None
+
+
+def build_service(
+    settings: IngestSettings,
+    *,
+    clock: Callable[[], datetime] = utc_now,
+    broker: KafkaBroker | None = None,
+    publisher: EventPublisher | None = None,
+    dead_letters: DeadLetterSink | None = None,
+    registry: CollectorRegistry | None = None,
+) -> IngestService:
+    """Wire the service from its settings; tests may pass their own broker, publisher, clock."""
+    registry = registry or CollectorRegistry()
+    metrics = IngestMetrics(registry)
+    if broker is None:
+        broker = make_broker(
+            settings.kafka_bootstrap_servers,
+            client_id="ingest",
+            middlewares=[KafkaPrometheusMiddleware(registry=registry)],
+            max_request_size=settings.raw_topic_max_message_bytes + 64 * 1024,
+        )
+    if not settings.access_log:  # one INFO line per Kafka message costs more than the message
+        logging.getLogger("faststream.access.kafka").setLevel(logging.WARNING)
+    engine = make_engine(settings.database_url)
+    store = SqlStore(engine)
+    markets = MarketsView()
+    broker.include_router(markets_router(markets, settings.markets_topic))
+    ingestor = Ingestor(
+        store=store,
+        publisher=publisher or BrokerPublisher(broker),
+        markets=markets,
+        clock=clock,
+        limits=Limits(settings.monthly_hours_ceiling, settings.max_lines_per_report),
+        metrics=metrics,
+    )
+    tokens = load_tokens(settings.tokens_file, settings.tokens)
+    pseudonymise = Pseudonymiser(settings.pseudonymisation_key.get_secret_value())
+    intake = RawIntake(
+        ingestor=ingestor,
+        tokens=tokens,
+        pseudonymise=pseudonymise,
+        sink=dead_letters or BrokerDeadLetters(broker, settings.dead_letter_topic),
+        metrics=metrics,
+        max_message_bytes=settings.raw_max_message_bytes,
+    )
+    broker.include_router(
+        raw_router(
+            intake,
+            topic=settings.raw_topic,
+            group_id=settings.raw_group_id,
+            batch_size=settings.raw_batch_size,
+            max_message_bytes=settings.raw_topic_max_message_bytes,
+        )
+    )
+    return IngestService(
+        settings, broker, engine, store, markets, ingestor, metrics, tokens, pseudonymise
+    )
+
+
+@contextlib.asynccontextmanager
+async def running(service: IngestService) -> AsyncIterator[None]:
+    """Topics, tables, the broker and the offsets reader, for as long as the app runs."""
+    settings = service.settings
+    await prepare_topics(
+        settings.kafka_bootstrap_servers,
+        raw_topic=settings.raw_topic,
+        dead_letter_topic=settings.dead_letter_topic,
+        max_message_bytes=settings.raw_topic_max_message_bytes,
+        raw_retention_ms=settings.raw_retention_ms,
+    )
+    service.store.create_tables()
+    consumer = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap_servers)
+    await consumer.start()
+    partitions = await partitions_of(settings.kafka_bootstrap_servers, [settings.markets_topic])
+    service.markets.end_offsets = end_offsets_of(
+        consumer, settings.markets_topic, partitions.get(settings.markets_topic, [])
+    )
+    try:
+        await service.broker.start()
+        yield
+    finally:
+        await service.broker.stop()
+        await consumer.stop()
+        service.engine.dispose()
+
+
+def create_app(service: IngestService, *, manage_runtime: bool = True) -> FastAPI:
+    """The HTTP app; with manage_runtime it starts Kafka and the tables in its lifespan."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if not manage_runtime:
+            yield
+            return
+        async with running(service):
+            yield
+
+    app = FastAPI(
+        title="Ingest: insertion hours",
+        version="1",
+        description=(
+            "Markets, invoices, work contracts and monthly hours come in validated, "
+            "authenticated and pseudonymised; answered 202 once the broker acknowledged."
+        ),
+        lifespan=lifespan,
+    )
+    deps = ApiDeps(
+        ingestor=service.ingestor,
+        tokens=service.tokens,
+        store=service.store,
+        pseudonymise=service.pseudonymise,
+        markets=service.markets,
+        registry=service.metrics.registry,
+        max_body_bytes=service.settings.max_body_bytes,
+    )
+    principal_of = authenticator(service.tokens)
+    app.include_router(api_router(deps, principal_of))
+    app.include_router(files_router(deps, principal_of))
+    install_error_handlers(app)
+    register_body_schemas(app)
+    return app

@@ -1,0 +1,103 @@
+"""Reading one CSV cell into a value, or a French reason (pure)."""
+
+import re
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import TypeVar
+
+E = TypeVar("E", bound=StrEnum)
+
+_PERIOD_ISO = re.compile(r"(\d{4})-(\d{1,2})")
+_PERIOD_FR = re.compile(r"(\d{1,2})[/-](\d{4})")
+_DATE_FR = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_DATE_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_IDENTIFIER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,63}")
+_SPACES = re.compile(r"[\s\u00a0\u202f]")
+
+
+class CellError(ValueError):
+    """A cell that cannot be read; the message (French) says what was expected."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def period(text: str) -> str:
+    """YYYY-MM from `2023-06`, `06/2023` or `6/2023`."""
+    if match := _PERIOD_ISO.fullmatch(text):
+        year, month = match.group(1), match.group(2)
+    elif match := _PERIOD_FR.fullmatch(text):
+        month, year = match.group(1), match.group(2)
+    else:
+        raise CellError(
+            "invalid_period", f"période « {text} » illisible : attendu MM/AAAA ou AAAA-MM"
+        )
+    if not 1 <= int(month) <= 12:
+        raise CellError("invalid_period", f"période « {text} » : le mois doit aller de 01 à 12")
+    return f"{year}-{int(month):02d}"
+
+
+def day(text: str) -> date:
+    """A date from `JJ/MM/AAAA` or `AAAA-MM-JJ`."""
+    if match := _DATE_FR.fullmatch(text):
+        dd, mm, yyyy = match.groups()
+    elif match := _DATE_ISO.fullmatch(text):
+        yyyy, mm, dd = match.groups()
+    else:
+        raise CellError("invalid_date", f"date « {text} » illisible : attendu JJ/MM/AAAA")
+    try:
+        value = date(int(yyyy), int(mm), int(dd))
+    except ValueError:
+        raise CellError("invalid_date", f"la date « {text} » n'existe pas") from None
+    if value.year < 1950:
+        raise CellError("invalid_date", f"date « {text} » invraisemblable (avant 1950)")
+    return value
+
+
+def hours(text: str) -> Decimal:
+    """Hours with a decimal comma or point, at most two decimals."""
+    cleaned = _SPACES.sub("", text).replace(",", ".")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise CellError("invalid_number", f"nombre d'heures « {text} » illisible") from None
+    if not value.is_finite() or abs(value) >= 1_000_000:
+        raise CellError("invalid_number", f"nombre d'heures « {text} » illisible")
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -2:
+        raise CellError("too_many_decimals", f"« {text} » : au plus deux décimales")
+    return value.quantize(Decimal("0.01"))
+
+
+def siret(text: str) -> str:
+    """14 digits, spaces allowed between them."""
+    digits = _SPACES.sub("", text)
+    if not (len(digits) == 14 and digits.isdigit()):
+        raise CellError("invalid_siret", f"SIRET « {text} » invalide : attendu 14 chiffres")
+    return digits
+
+
+def identifier(text: str, what: str) -> str:
+    """A reference: letters, digits and . _ / - (at most 64 characters)."""
+    if not _IDENTIFIER.fullmatch(text):
+        message = (
+            f"{what} « {text[:70]} » invalide : lettres, chiffres et . _ / - "
+            "(64 caractères au plus)"
+        )
+        raise CellError("invalid_identifier", message)
+    return text
+
+
+def code(text: str, simplified: str, vocabulary: Mapping[str, E], what: str) -> E:
+    """A code from its English value or its French label."""
+    found = vocabulary.get(simplified)
+    if found is None:
+        accepted = ", ".join(sorted({value.value for value in vocabulary.values()}))
+        raise CellError(
+            "unknown_code", f"{what} « {text[:40]} » inconnu ; valeurs acceptées : {accepted}"
+        )
+    return found

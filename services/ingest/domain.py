@@ -1,0 +1,109 @@
+"""Business rules of ingest (pure): a submission becomes events at version 1, or problems."""
+
+from collections.abc import Callable
+from typing import Any
+
+from services.ingest.hours import HoursLineFacts, check_hours_lines
+from services.ingest.problems import Problem, RuleContext, period_problem, unknown_market
+from services.ingest.submissions import (
+    InvoiceSubmission,
+    MarketSubmission,
+    MonthlyHoursSubmission,
+    Submission,
+    WorkContractSubmission,
+)
+from shared.events import (
+    InvoiceRecorded,
+    MarketNotified,
+    MonthlyHoursReported,
+    WorkContractSigned,
+)
+
+Pseudonymise = Callable[[str], str]
+
+
+def fields_of(submission: Submission, shape: type[Submission]) -> dict[str, Any]:
+    """The fields of the shape only (a raw submission also carries its type and version)."""
+    return submission.model_dump(include=set(shape.model_fields))
+
+
+def market_event(submission: MarketSubmission, ctx: RuleContext) -> MarketNotified | list[Problem]:
+    """A market may not be notified in the future."""
+    if submission.notification_date > ctx.today:
+        message = f"la date de notification {submission.notification_date} est dans le futur"
+        return [Problem("notification_in_future", "notification_date", message)]
+    return MarketNotified.model_validate(fields_of(submission, MarketSubmission))
+
+
+def invoice_event(
+    submission: InvoiceSubmission, ctx: RuleContext
+) -> InvoiceRecorded | list[Problem]:
+    """An invoice is for a known market and a month that has begun."""
+    problems: list[Problem] = []
+    if submission.market_id not in ctx.holders:
+        problems.append(unknown_market(submission.market_id, ctx.markets_lag))
+    if problem := period_problem(submission.period, ctx.today):
+        problems.append(problem)
+    if problems:
+        return problems
+    return InvoiceRecorded.model_validate(fields_of(submission, InvoiceSubmission))
+
+
+def contract_event(
+    submission: WorkContractSubmission, pseudonymise: Pseudonymise, ctx: RuleContext
+) -> WorkContractSigned | list[Problem]:
+    """A work contract is for a known market and ends (if at all) after it starts."""
+    problems: list[Problem] = []
+    if submission.market_id not in ctx.holders:
+        problems.append(unknown_market(submission.market_id, ctx.markets_lag))
+    if submission.end_date is not None and submission.end_date < submission.start_date:
+        message = (
+            f"la date de fin {submission.end_date} précède la date de début {submission.start_date}"
+        )
+        problems.append(Problem("contract_ends_before_start", "end_date", message))
+    if problems:
+        return problems
+    fields = fields_of(submission, WorkContractSubmission)
+    del fields["beneficiary_id"]
+    return WorkContractSigned.model_validate(
+        {**fields, "beneficiary": pseudonymise(submission.beneficiary_id)}
+    )
+
+
+def hours_event(
+    submission: MonthlyHoursSubmission, pseudonymise: Pseudonymise, ctx: RuleContext
+) -> MonthlyHoursReported | list[Problem]:
+    """A month's report: known market, a begun month, known contracts, plausible hours."""
+    problems: list[Problem] = []
+    if submission.market_id not in ctx.holders:
+        problems.append(unknown_market(submission.market_id, ctx.markets_lag))
+    if problem := period_problem(submission.period, ctx.today):
+        problems.append(problem)
+    if len(submission.lines) > ctx.max_lines_per_report:
+        message = (
+            f"{len(submission.lines)} lignes : au plus {ctx.max_lines_per_report} par rapport "
+            "mensuel (un employeur, un marché, un mois)"
+        )
+        problems.append(Problem("too_many_lines", "lines", message))
+    lines = [
+        HoursLineFacts(
+            line=index,
+            market_id=submission.market_id,
+            employer_siret=submission.employer_siret,
+            period=submission.period,
+            beneficiary=pseudonymise(line.beneficiary_id),
+            contract_id=line.contract_id,
+            insertion_hours=line.insertion_hours,
+            training_hours=line.training_hours,
+        )
+        for index, line in enumerate(submission.lines)
+    ]
+    problems.extend(check_hours_lines(lines, ctx.contracts, ctx.monthly_ceiling))
+    if problems:
+        return problems
+    return MonthlyHoursReported(
+        market_id=submission.market_id,
+        employer_siret=submission.employer_siret,
+        period=submission.period,
+        lines=tuple(line.to_event_line() for line in lines),
+    )

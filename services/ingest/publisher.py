@@ -1,0 +1,72 @@
+"""Events go to their topic, keyed by market; the caller waits for every acknowledgement."""
+
+import asyncio
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Protocol
+
+from faststream.kafka import KafkaBroker
+
+from shared.events import Event
+from shared.topics import topic_for
+
+if TYPE_CHECKING:
+    from services.ingest.dead_letters import DeadLetter
+
+
+class EventPublisher(Protocol):
+    """Publishes events and returns once the broker acknowledged all of them."""
+
+    async def publish(self, events: Sequence[Event]) -> None: ...
+
+
+class BrokerPublisher:
+    """Sends every event without waiting, then waits for all the acknowledgements at once."""
+
+    def __init__(self, broker: KafkaBroker) -> None:
+        self._broker = broker
+
+    async def publish(self, events: Sequence[Event]) -> None:
+        """Raises when any event was not acknowledged (acks=all, idempotent producer)."""
+        pending: list[asyncio.Future[object]] = []
+        for event in events:
+            sent = await self._broker.publish(
+                event.model_dump_json().encode(),
+                topic=topic_for(event).name,
+                key=event.key.encode(),
+                headers={"content-type": "application/json"},
+                no_confirm=True,
+            )
+            if isinstance(sent, asyncio.Future):
+                pending.append(sent)
+        if pending:
+            await asyncio.gather(*pending)
+
+
+class DeadLetterSink(Protocol):
+    """Sends dead letters and returns once the broker acknowledged all of them."""
+
+    async def send(self, letters: Sequence["DeadLetter"]) -> None: ...
+
+
+class BrokerDeadLetters:
+    """Dead letters on their topic, acknowledged before the raw offsets are committed."""
+
+    def __init__(self, broker: KafkaBroker, topic: str) -> None:
+        self._broker = broker
+        self._topic = topic
+
+    async def send(self, letters: Sequence["DeadLetter"]) -> None:
+        """Raises when any dead letter was not acknowledged."""
+        pending: list[asyncio.Future[object]] = []
+        for letter in letters:
+            sent = await self._broker.publish(
+                letter.value,
+                topic=self._topic,
+                key=letter.key,
+                headers=letter.headers,
+                no_confirm=True,
+            )
+            if isinstance(sent, asyncio.Future):
+                pending.append(sent)
+        if pending:
+            await asyncio.gather(*pending)

@@ -1,0 +1,65 @@
+"""What the store takes and gives back (plain values, no table classes)."""
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from shared.events import Event
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """An accepted submission whose events still need versions."""
+
+    submission_id: str
+    source: str
+    kind: str
+    principal: str
+    received_at: datetime
+    events: Sequence[Event]
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    """One event of a submission: where it goes, and whether it is new or unchanged."""
+
+    event_type: str
+    event_id: str
+    version: int
+    topic: str
+    unchanged_since: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Reservation:
+    """The versions a submission's events got; `replayed` when it repeats an earlier one."""
+
+    submission_id: str
+    replayed: bool
+    to_publish: list[Event]
+    receipts: list[Receipt]
+
+
+@dataclass(frozen=True, slots=True)
+class SubmissionRecord:
+    """A stored submission, as GET /v1/submissions/{id} shows it."""
+
+    id: str
+    source: str
+    kind: str
+    principal: str
+    status: str
+    received_at: datetime
+    published_at: datetime | None
+    receipts: list[Receipt]
+
+
+def dump_receipts(receipts: Sequence[Receipt]) -> str:
+    """Receipts as stored."""
+    return json.dumps([asdict(receipt) for receipt in receipts], separators=(",", ":"))
+
+
+def load_receipts(text: str) -> list[Receipt]:
+    """Receipts as stored, back."""
+    return [Receipt(**item) for item in json.loads(text)]

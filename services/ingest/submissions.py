@@ -1,0 +1,105 @@
+"""What facilitators and contractors send: the input shapes, distinct from the events.
+
+Contract and hours submissions carry the raw beneficiary identifier; it is replaced by its
+pseudonym before any event is built, and never appears in an error message.
+"""
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.codes import (
+    ContractType,
+    EligiblePublic,
+    EnvironmentalConsideration,
+    Gender,
+    MarketCategory,
+    Modality,
+    SocialConsideration,
+)
+from shared.events import Buyer, Holder, InsertionCommitment
+from shared.types import AmountHT, Identifier, Period, Siret
+
+BeneficiaryId = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=64,
+        description="The beneficiary's identifier at the facilitator's; pseudonymised on entry",
+    ),
+]
+HoursInput = Annotated[
+    Decimal,
+    Field(
+        max_digits=8,
+        decimal_places=2,
+        description="A number of hours (at most two decimals); checked against the ceiling",
+    ),
+]
+
+
+class Submission(BaseModel):
+    """An input shape: unknown fields are an error, strings are stripped."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class MarketSubmission(Submission):
+    """A market notified by a buyer (facilitators only)."""
+
+    market_id: Identifier
+    buyer: Buyer
+    title: str = Field(min_length=1, max_length=500)
+    category: MarketCategory
+    cpv_code: str | None = Field(default=None, pattern=r"^\d{8}(-\d)?$")
+    amount_ht: AmountHT
+    notification_date: date
+    duration_months: int = Field(gt=0, le=600)
+    holders: list[Holder] = Field(min_length=1, max_length=100)
+    social_considerations: list[SocialConsideration] = Field(default=[], max_length=3)
+    environmental_considerations: list[EnvironmentalConsideration] = Field(default=[], max_length=2)
+    insertion_commitment: InsertionCommitment | None = None
+
+
+class InvoiceSubmission(Submission):
+    """An amount a holder invoiced on a market for a month."""
+
+    market_id: Identifier
+    holder_siret: Siret
+    period: Period
+    amount_ht: AmountHT
+
+
+class WorkContractSubmission(Submission):
+    """A work contract a beneficiary signed with an employer under a market's clause."""
+
+    contract_id: Identifier
+    beneficiary_id: BeneficiaryId
+    gender: Gender
+    contract_type: ContractType
+    eligible_public: EligiblePublic
+    modality: Modality
+    employer_siret: Siret
+    market_id: Identifier
+    start_date: date
+    end_date: date | None = None
+
+
+class HoursLineSubmission(Submission):
+    """Hours one beneficiary worked in the month under one (already submitted) contract."""
+
+    beneficiary_id: BeneficiaryId
+    contract_id: Identifier
+    insertion_hours: HoursInput
+    training_hours: HoursInput = Decimal(0)
+
+
+class MonthlyHoursSubmission(Submission):
+    """One month's report of one employer on one market; a resubmission replaces it whole."""
+
+    market_id: Identifier
+    employer_siret: Siret
+    period: Period
+    lines: list[HoursLineSubmission] = Field(default=[], max_length=10_000)

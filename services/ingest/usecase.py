@@ -1,0 +1,168 @@
+"""The one path every entry point takes: authorise, apply the rules, version, publish, record."""
+
+import asyncio
+import uuid
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from time import perf_counter
+from zoneinfo import ZoneInfo
+
+from services.ingest.auth import forbidden
+from services.ingest.markets_view import MarketsView
+from services.ingest.metrics import IngestMetrics
+from services.ingest.problems import ContractFacts, Problem, RuleContext
+from services.ingest.publisher import EventPublisher
+from services.ingest.records import Pending, Receipt, Reservation
+from services.ingest.store import Store
+from services.ingest.units import EVENT_TYPE_OF, Unit
+from shared.events import Event, MarketNotified, WorkContractSigned
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    """Published (acknowledged by the broker) and recorded."""
+
+    submission_id: str
+    replayed: bool
+    receipts: list[Receipt]
+
+
+@dataclass(frozen=True, slots=True)
+class Refused:
+    """Refused as a whole: 403 outside the principal's scope, 422 when a rule is broken."""
+
+    status: int
+    problems: list[Problem]
+    markets_lag: int | None = None
+
+
+Outcome = Accepted | Refused
+
+
+class PublishError(Exception):
+    """The broker did not acknowledge; nothing was answered as accepted."""
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """The configurable bounds of the rules."""
+
+    monthly_ceiling: Decimal
+    max_lines_per_report: int
+
+
+class Ingestor:
+    """Runs units (all-or-nothing submissions) through the rules to the broker and the store."""
+
+    def __init__(
+        self,
+        *,
+        store: Store,
+        publisher: EventPublisher,
+        markets: MarketsView,
+        clock: Callable[[], datetime],
+        limits: Limits,
+        metrics: IngestMetrics,
+    ) -> None:
+        self._store = store
+        self._publisher = publisher
+        self._markets = markets
+        self._clock = clock
+        self._limits = limits
+        self._metrics = metrics
+        self._reserving = asyncio.Lock()
+
+    async def process(self, units: Sequence[Unit]) -> list[Outcome]:
+        """The outcome of each unit, in order; raises PublishError when the broker fails."""
+        outcomes: dict[int, Outcome] = {}
+        holders = self._markets.holders
+        for index, unit in enumerate(units):
+            for market_id, holder_siret in unit.scopes:
+                reason = forbidden(
+                    unit.principal, unit.kind, market_id, holders, holder_siret=holder_siret
+                )
+                if reason is not None:
+                    outcomes[index] = Refused(403, [Problem("forbidden", "market_id", reason)])
+                    break
+        live = [index for index in range(len(units)) if index not in outcomes]
+        ctx = await self._context([units[index] for index in live])
+        built: list[tuple[int, list[Event]]] = []
+        for index in live:
+            result = units[index].build(ctx)
+            if result and isinstance(result[0], Problem):
+                outcomes[index] = Refused(
+                    422, [p for p in result if isinstance(p, Problem)], ctx.markets_lag
+                )
+            else:
+                built.append((index, [e for e in result if isinstance(e, Event)]))
+        for index, outcome in outcomes.items():
+            self._count_refusal(units[index], outcome)
+        if built:
+            accepted = await self._publish([units[i] for i, _ in built], [e for _, e in built])
+            outcomes.update(zip((i for i, _ in built), accepted, strict=True))
+        return [outcomes[index] for index in range(len(units))]
+
+    async def _context(self, units: Sequence[Unit]) -> RuleContext:
+        holders = self._markets.holders
+        missing = any(market not in holders for unit in units for market, _ in unit.scopes)
+        lag = await self._markets.lag() if missing else 0
+        wanted = frozenset().union(*(unit.contract_ids for unit in units))
+        contracts: dict[str, ContractFacts] = {}
+        if wanted:
+            contracts = await asyncio.to_thread(self._store.contracts, wanted)
+        return RuleContext(
+            today=self._clock().astimezone(PARIS).date(),
+            holders=holders,
+            markets_lag=lag,
+            contracts=contracts,
+            monthly_ceiling=self._limits.monthly_ceiling,
+            max_lines_per_report=self._limits.max_lines_per_report,
+        )
+
+    async def _publish(
+        self, units: Sequence[Unit], events: Sequence[list[Event]]
+    ) -> list[Accepted]:
+        now = self._clock()
+        batch = [
+            Pending(str(uuid.uuid4()), unit.source, unit.kind.value, unit.principal.name, now, evs)
+            for unit, evs in zip(units, events, strict=True)
+        ]
+        async with self._reserving:
+            reservations = await asyncio.to_thread(self._store.reserve, batch)
+        to_publish = [event for reservation in reservations for event in reservation.to_publish]
+        ids = list(dict.fromkeys(r.submission_id for r in reservations if r.to_publish))
+        if to_publish:
+            started = perf_counter()
+            try:
+                await self._publisher.publish(to_publish)
+            except Exception as error:
+                await asyncio.to_thread(self._store.mark_failed, ids)
+                raise PublishError(str(error)) from error
+            self._metrics.publish_latency.observe(perf_counter() - started)
+            contracts = [e for e in to_publish if isinstance(e, WorkContractSigned)]
+            await asyncio.to_thread(self._store.mark_published, ids, contracts, self._clock())
+            for event in to_publish:
+                if isinstance(event, MarketNotified):
+                    self._markets.apply(event)
+        self._count_accepted(units, reservations)
+        return [Accepted(r.submission_id, r.replayed, r.receipts) for r in reservations]
+
+    def _count_accepted(self, units: Sequence[Unit], reservations: Sequence[Reservation]) -> None:
+        for unit, reservation in zip(units, reservations, strict=True):
+            counts = Counter(receipt.event_type for receipt in reservation.receipts)
+            for event_type, count in counts.items():
+                self._metrics.events_accepted.labels(event_type, unit.source).inc(count)
+            published = Counter(type(event).__name__ for event in reservation.to_publish)
+            for event_type, count in published.items():
+                self._metrics.events_published.labels(event_type, unit.source).inc(count)
+
+    def _count_refusal(self, unit: Unit, outcome: Outcome) -> None:
+        if isinstance(outcome, Refused):
+            event_type = EVENT_TYPE_OF[unit.kind]
+            for code in {problem.code for problem in outcome.problems}:
+                self._metrics.rejected.labels(event_type, code, unit.source).inc()

@@ -1,0 +1,88 @@
+"""Versions for a batch of submissions, from what is known of each identity (pure)."""
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from services.ingest.records import Pending, Receipt, Reservation
+from services.ingest.versions import Known, content_hash, decide, identity_of, with_version
+from shared.events import Event
+from shared.topics import topic_for
+
+
+class Versioner:
+    """Decides each event's version in order; later submissions see earlier ones' versions."""
+
+    def __init__(self, known: Mapping[str, Known]) -> None:
+        self._known = dict(known)
+        self._in_db = set(known)
+        self._dirty: dict[str, tuple[Known, str]] = {}
+
+    def reserve(self, pending: Pending) -> Reservation:
+        """Versions of one submission's events; a repeat of one earlier submission replays it."""
+        decided = []
+        for event in pending.events:
+            identity, digest = identity_of(event), content_hash(event)
+            decided.append((identity, digest, decide(self._known.get(identity), digest), event))
+        earlier = {decision.unchanged_since for _, _, decision, _ in decided}
+        replay_of = earlier.pop() if len(earlier) == 1 and None not in earlier else None
+        submission_id = replay_of or pending.submission_id
+        to_publish: list[Event] = []
+        receipts: list[Receipt] = []
+        for identity, digest, decision, event in decided:
+            versioned = with_version(event, decision.version)
+            if decision.publish:
+                to_publish.append(versioned)
+                known = Known(decision.version, digest, submission_id, published=False)
+                self._known[identity] = known
+                self._dirty[identity] = (known, versioned.event_id)
+            receipts.append(
+                Receipt(
+                    event_type=type(event).__name__,
+                    event_id=versioned.event_id,
+                    version=decision.version,
+                    topic=topic_for(event).name,
+                    unchanged_since=None if decision.publish else decision.unchanged_since,
+                )
+            )
+        return Reservation(submission_id, replay_of is not None, to_publish, receipts)
+
+    def writes(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """Rows to insert and rows to update (by primary key) in the versions table."""
+        inserts: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
+        for identity, (known, event_id) in self._dirty.items():
+            row = {
+                "identity": identity,
+                "version": known.version,
+                "content_hash": known.content_hash,
+                "event_id": event_id,
+                "submission_id": known.submission_id,
+                "published": False,
+            }
+            (updates if identity in self._in_db else inserts).append(row)
+        return inserts, updates
+
+    @staticmethod
+    def submission_rows(
+        batch: Sequence[Pending], reservations: Sequence[Reservation]
+    ) -> tuple[list[dict[str, Any]], list[str]]:
+        """New submissions to insert, and earlier ones that are replayed."""
+        new: list[dict[str, Any]] = []
+        replayed: list[str] = []
+        for pending, reservation in zip(batch, reservations, strict=True):
+            if reservation.replayed:
+                replayed.append(reservation.submission_id)
+                continue
+            new.append(
+                {
+                    "id": pending.submission_id,
+                    "source": pending.source,
+                    "kind": pending.kind,
+                    "principal": pending.principal,
+                    "status": "pending" if reservation.to_publish else "published",
+                    "received_at": pending.received_at,
+                    "published_at": None if reservation.to_publish else pending.received_at,
+                    "receipts": reservation.receipts,
+                }
+            )
+        return new, replayed

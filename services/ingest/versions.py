@@ -1,0 +1,60 @@
+"""Ingest assigns versions: same content keeps its version, changed content gets the next."""
+
+import hashlib
+from dataclasses import dataclass
+from typing import TypeVar
+
+from shared.events import Event
+
+E = TypeVar("E", bound=Event)
+
+
+def identity_of(event: Event) -> str:
+    """The key under which successive versions of the same fact are kept."""
+    parts = [type(event).__name__, *(str(getattr(event, name)) for name in event.IDENTITY)]
+    return "|".join(parts)
+
+
+def content_hash(event: Event) -> str:
+    """A digest of what the event says, whatever its version."""
+    body = event.model_dump_json(exclude={"event_id", "version"})
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def with_version(event: E, version: int) -> E:
+    """The same event at another version, with the event id that version derives."""
+    if version == event.version:
+        return event
+    moved = event.model_copy(update={"version": version})
+    return moved.model_copy(update={"event_id": moved.derived_event_id()})
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """The latest version ingest assigned to an identity, and whether it reached Kafka."""
+
+    version: int
+    content_hash: str
+    submission_id: str
+    published: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The version an event gets, and whether it must (still) be published."""
+
+    version: int
+    publish: bool
+    unchanged_since: str | None
+
+
+def decide(known: Known | None, digest: str) -> Decision:
+    """Unchanged content keeps its version; changed content replaces it with the next one."""
+    if known is None:
+        return Decision(version=1, publish=True, unchanged_since=None)
+    if known.content_hash == digest:
+        # a retry: same version, same event id; publish again only if it never got through
+        return Decision(
+            known.version, publish=not known.published, unchanged_since=known.submission_id
+        )
+    return Decision(version=known.version + 1, publish=True, unchanged_since=None)

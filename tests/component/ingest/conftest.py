@@ -1,0 +1,124 @@
+"""Ingest in memory: TestKafkaBroker, SQLite in a temporary folder, a fixed clock."""
+
+import json
+from collections import defaultdict
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from faststream.kafka import KafkaBroker, TestKafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+
+from services.ingest.app import IngestService, build_service, create_app
+from services.ingest.auth import hash_token
+from services.ingest.handlers import raw_body
+from services.ingest.publisher import BrokerPublisher
+from services.ingest.settings import IngestSettings
+from shared.events import Event, decode_event
+from shared.kafka import make_broker
+from shared.topics import INVOICES, MARKETS, MONTHLY_HOURS, WORK_CONTRACTS
+from tests.builders import HOLDER_SIRET, TEST_PSEUDONYMISATION_KEY
+
+NOW = datetime(2023, 7, 15, 10, 0, tzinfo=UTC)
+OTHER_SIRET = "44306184100047"
+FACILITATOR = {"Authorization": "Bearer facilitator-token"}
+CONTRACTOR = {"Authorization": "Bearer contractor-token"}
+OTHER_CONTRACTOR = {"Authorization": "Bearer other-contractor-token"}
+TOKENS = [
+    {"name": "facilitateur", "role": "facilitator", "sha256": hash_token("facilitator-token")},
+    {
+        "name": "titulaire",
+        "role": "contractor",
+        "siret": HOLDER_SIRET,
+        "sha256": hash_token("contractor-token"),
+    },
+    {
+        "name": "autre-titulaire",
+        "role": "contractor",
+        "siret": OTHER_SIRET,
+        "sha256": hash_token("other-contractor-token"),
+    },
+]
+
+
+class FlakyPublisher:
+    """Publishes through the broker, or fails while `failing` is set."""
+
+    def __init__(self, broker: KafkaBroker) -> None:
+        self.inner = BrokerPublisher(broker)
+        self.failing = False
+
+    async def publish(self, events: Sequence[Event]) -> None:
+        if self.failing:
+            raise ConnectionError("broker down")
+        await self.inner.publish(events)
+
+
+@dataclass
+class Harness:
+    """The HTTP client, what reached each topic, and the wired service."""
+
+    client: httpx.AsyncClient
+    service: IngestService
+    publisher: FlakyPublisher
+    database: Path
+    topics: dict[str, list[bytes]] = field(default_factory=lambda: defaultdict(list))
+    dead_letters: list[tuple[bytes, dict[str, str]]] = field(default_factory=list)
+
+    def events(self, topic: str) -> list[Event]:
+        return [decode_event(raw) for raw in self.topics[topic]]
+
+
+def settings_for(tmp_path: Path, **overrides: Any) -> IngestSettings:
+    fields: dict[str, Any] = {
+        "pseudonymisation_key": TEST_PSEUDONYMISATION_KEY,
+        "database_url": f"sqlite:///{tmp_path / 'ingest.db'}",
+        "tokens": json.dumps(TOKENS),
+        "kafka_bootstrap_servers": "in-memory:9092",
+    }
+    return IngestSettings.model_validate({**fields, **overrides})
+
+
+def capture(broker: KafkaBroker, topic: str, into: list[bytes]) -> None:
+    @broker.subscriber(topic, decoder=raw_body)
+    async def captured(body: bytes) -> None:
+        into.append(body)
+
+
+def capture_dead_letters(
+    broker: KafkaBroker, topic: str, into: list[tuple[bytes, dict[str, str]]]
+) -> None:
+    @broker.subscriber(topic, decoder=raw_body)
+    async def captured(body: bytes, message: KafkaMessage) -> None:
+        into.append((body, dict(message.headers)))
+
+
+@pytest.fixture
+async def ingest(tmp_path: Path) -> AsyncIterator[Harness]:
+    settings = settings_for(tmp_path)
+    broker = make_broker(settings.kafka_bootstrap_servers, client_id="ingest-component")
+    publisher = FlakyPublisher(broker)
+    service = build_service(settings, clock=lambda: NOW, broker=broker, publisher=publisher)
+    service.store.create_tables()
+
+    async def no_lag() -> dict[int, int]:
+        return {}
+
+    service.markets.end_offsets = no_lag
+    app = create_app(service, manage_runtime=False)
+    harness_topics: dict[str, list[bytes]] = defaultdict(list)
+    for topic in (MARKETS, INVOICES, WORK_CONTRACTS, MONTHLY_HOURS):
+        capture(broker, topic.name, harness_topics[topic.name])
+    dead_letters: list[tuple[bytes, dict[str, str]]] = []
+    capture_dead_letters(broker, settings.dead_letter_topic, dead_letters)
+    async with TestKafkaBroker(broker):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://ingest") as client:
+            yield Harness(
+                client, service, publisher, tmp_path / "ingest.db", harness_topics, dead_letters
+            )
+    service.engine.dispose()

@@ -1,0 +1,70 @@
+"""`python -m services.ingest` as a process, on a free port, with its own raw topics."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+from tests.builders import TEST_PSEUDONYMISATION_KEY
+from tests.component.ingest.conftest import TOKENS
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextmanager
+def served_ingest(bootstrap: str, database_url: str) -> Iterator[str]:
+    """The base URL of a running ingest process (stopped, by its own pid, on exit)."""
+    port, suffix = free_port(), uuid.uuid4().hex[:10]
+    env = {
+        **os.environ,
+        "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+        "DATABASE_URL": database_url,
+        "INGEST_PSEUDONYMISATION_KEY": TEST_PSEUDONYMISATION_KEY,
+        "INGEST_TOKENS": json.dumps(TOKENS),
+        "INGEST_PORT": str(port),
+        "INGEST_RAW_TOPIC": f"insertion.raw-submissions.v1.served-{suffix}",
+        "INGEST_DEAD_LETTER_TOPIC": f"insertion.dead-letter.v1.served-{suffix}",
+        "INGEST_RAW_GROUP_ID": f"ingest-raw-served-{suffix}",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "services.ingest"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"ingest did not start (exit code {process.poll()})")
+            time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -1,0 +1,56 @@
+"""The same person always gets the same pseudonym; the raw identifier never shows."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from services.ingest.pseudonym import Pseudonymiser, normalise_identifier
+from tests.builders import RAW_BENEFICIARY, TEST_PSEUDONYMISATION_KEY
+
+identifiers = st.from_regex(r"[A-Za-z0-9]{1,30}", fullmatch=True)
+
+
+@given(identifiers, st.sampled_from([" ", "  ", "\t", "\u00a0"]))
+def test_the_same_identifier_written_differently_gets_the_same_pseudonym(
+    identifier: str, space: str
+) -> None:
+    pseudonymise = Pseudonymiser(TEST_PSEUDONYMISATION_KEY)
+    written_otherwise = space + space.join(identifier.lower()) + space
+
+    assert pseudonymise(written_otherwise) == pseudonymise(identifier.upper())
+
+
+@given(identifiers, identifiers)
+def test_different_people_get_different_pseudonyms(first: str, second: str) -> None:
+    pseudonymise = Pseudonymiser(TEST_PSEUDONYMISATION_KEY)
+
+    same_person = normalise_identifier(first) == normalise_identifier(second)
+
+    assert (pseudonymise(first) == pseudonymise(second)) == same_person
+
+
+def test_a_pseudonym_is_64_hex_characters_and_does_not_contain_the_identifier() -> None:
+    pseudonym = Pseudonymiser(TEST_PSEUDONYMISATION_KEY)(RAW_BENEFICIARY)
+
+    assert len(pseudonym) == 64
+    assert set(pseudonym) <= set("0123456789abcdef")
+    assert RAW_BENEFICIARY not in pseudonym
+
+
+def test_another_key_gives_another_pseudonym() -> None:
+    first = Pseudonymiser(TEST_PSEUDONYMISATION_KEY)(RAW_BENEFICIARY)
+
+    second = Pseudonymiser(TEST_PSEUDONYMISATION_KEY + "x")(RAW_BENEFICIARY)
+
+    assert first != second
+
+
+def test_a_short_key_is_refused() -> None:
+    with pytest.raises(ValueError, match="32 characters"):
+        Pseudonymiser("too-short")
+
+
+def test_the_key_does_not_show_in_the_representation() -> None:
+    shown = repr(Pseudonymiser(TEST_PSEUDONYMISATION_KEY))
+
+    assert TEST_PSEUDONYMISATION_KEY not in shown

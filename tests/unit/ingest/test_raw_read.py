@@ -1,0 +1,69 @@
+"""A raw message is read into a submission, or refused with a precise reason."""
+
+import json
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from services.ingest.auth import hash_token, load_tokens
+from services.ingest.dead_letters import redact
+from services.ingest.pseudonym import Pseudonymiser
+from services.ingest.raw_models import RawWorkContract
+from services.ingest.raw_read import Refusal, read_raw
+from tests.builders import TEST_PSEUDONYMISATION_KEY, a_contract_submission
+
+TOKENS = load_tokens(
+    None, json.dumps([{"name": "f", "role": "facilitator", "sha256": hash_token("t")}])
+)
+AUTH = [("Authorization", b"Bearer t")]
+MESSAGE = json.dumps(
+    {"type": "work_contract", **a_contract_submission().model_dump(mode="json")}
+).encode()
+pseudonymise = Pseudonymiser(TEST_PSEUDONYMISATION_KEY)
+
+
+def reason(value: bytes, headers: Any = AUTH) -> str:
+    read = read_raw(value, headers, TOKENS, 10_000)
+    return read.reason if isinstance(read, Refusal) else "accepted"
+
+
+def test_a_valid_message_with_a_known_token_is_read() -> None:
+    read = read_raw(MESSAGE, AUTH, TOKENS, 10_000)
+
+    assert not isinstance(read, Refusal)
+    assert isinstance(read[1], RawWorkContract)
+    assert read[0].name == "f"
+
+
+@given(st.integers(min_value=1, max_value=len(MESSAGE) - 1))
+def test_any_cut_of_a_valid_message_is_recognised_as_truncated(length: int) -> None:
+    assert reason(MESSAGE[:length]) == "truncated_json"
+
+
+def test_the_token_is_checked_before_the_content() -> None:
+    assert reason(b"garbage", []) == "missing_token"
+    assert reason(b"garbage", [("authorization", None)]) == "missing_token"
+    assert reason(b"garbage", [("authorization", b"Bearer wrong")]) == "unknown_token"
+
+
+def test_a_message_over_the_limit_is_refused_before_being_parsed() -> None:
+    assert reason(b" " * 10_001) == "too_large"
+
+
+@given(st.text(min_size=1, max_size=40))
+def test_redaction_replaces_every_identifier_and_keeps_everything_else(identifier: str) -> None:
+    document = {
+        "a": 1,
+        "lines": [{"beneficiary_id": identifier, "h": "2"}],
+        "beneficiary_id": identifier,
+    }
+    value = json.dumps(document, ensure_ascii=False).encode()
+
+    redacted, count = redact(value, pseudonymise)
+
+    restored = json.loads(redacted)
+    assert count == 2
+    assert restored["beneficiary_id"] == "pseudonym:" + pseudonymise(identifier)
+    assert restored["lines"][0] == {"beneficiary_id": restored["beneficiary_id"], "h": "2"}
+    assert restored["a"] == 1
