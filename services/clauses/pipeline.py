@@ -22,7 +22,14 @@ from pydantic import ValidationError
 
 from services.clauses.domain import Change, Outcome, Projector, last_closed_month
 from services.clauses.metrics import Metrics
-from services.clauses.store import Batch, LedgerStore, Published, StoredVersion, TopicPartition
+from services.clauses.store import (
+    Batch,
+    LedgerStore,
+    Pending,
+    Published,
+    StoredVersion,
+    TopicPartition,
+)
 from shared.aggregates import AggregateChanged, aggregate_key
 from shared.events import Event, decode_event
 
@@ -70,8 +77,9 @@ class Pipeline:
         self.offsets: dict[TopicPartition, int] = {}
         self.projector: Projector | None = None
         self._as_of: str | None = None
+        self._seq = 0  # sequence number of the last committed batch
+        self._published_until = 0  # the changes of batches up to this one are published
         self._unconfirmed: list[Published] = []
-        self._published: list[Published] = []
         self._lock = asyncio.Lock()
 
     async def recover(self) -> None:
@@ -93,7 +101,7 @@ class Pipeline:
         await self.handle(())
 
     async def _recover(self) -> None:
-        def load() -> tuple[Projector, dict[TopicPartition, int], list[Published]]:
+        def load() -> tuple[Projector, dict[TopicPartition, int], list[Pending]]:
             projector = Projector()
             for payload in self.store.stored_events():
                 projector.apply(decode_event(payload))
@@ -102,7 +110,9 @@ class Pipeline:
 
         projector, offsets, pending = await asyncio.to_thread(load)
         self.projector, self.offsets, self._as_of = projector, offsets, None
-        self._unconfirmed, self._published = pending, []
+        self._seq = max((row.seq for row in pending), default=0)
+        self._unconfirmed = [(row.key, row.payload) for row in pending]
+        self._published_until = 0
         await self._publish([])
         self.metrics.clause_statuses(projector.statuses.values())
         logger.info("state rebuilt: %d outbox rows republished", len(pending))
@@ -118,14 +128,15 @@ class Pipeline:
                 event_type = type(event).__name__
                 applied[identity] = StoredVersion(identity, event_type, event.version, payload)
         changes = self._changes(projector)
-        if not (applied or changes or offsets or self._published):
+        if not (applied or changes or offsets):
             return
         outbox = self._outbox(changes)
         batch = Batch(
+            seq=self._seq + 1,
             events=list(applied.values()),
             changes=changes,
             outbox=outbox,
-            published=self._published,
+            published_until=self._published_until,
             offsets=offsets if self.exactly_once else {},
         )
         try:
@@ -135,7 +146,7 @@ class Pipeline:
             self.projector = None  # the memory may be ahead of the database: rebuild it
             raise
         self.offsets.update(offsets)
-        self._published = []
+        self._seq = batch.seq
         await self._publish(outbox)
         self.metrics.clause_statuses(projector.statuses.values())
 
@@ -169,15 +180,17 @@ class Pipeline:
         outbox = []
         for change in changes:
             key = aggregate_key(change.aggregate)
-            message = AggregateChanged(key=key, aggregate=change.aggregate, applied_at=applied_at)
+            message = AggregateChanged.model_construct(
+                schema_version=1, key=key, aggregate=change.aggregate, applied_at=applied_at
+            )
             outbox.append((key, message.model_dump_json()))
         return outbox
 
     async def _publish(self, outbox: list[Published]) -> None:
-        """Publish everything committed and not yet confirmed; forget it in the next commit."""
+        """Publish everything committed and not yet confirmed; the next commit forgets it."""
         self._unconfirmed += outbox
-        if not self._unconfirmed:
-            return
-        await self.publish(self._unconfirmed)
-        self.metrics.published.inc(len(self._unconfirmed))
-        self._published, self._unconfirmed = self._unconfirmed, []
+        if self._unconfirmed:
+            await self.publish(self._unconfirmed)
+            self.metrics.published.inc(len(self._unconfirmed))
+            self._unconfirmed = []
+        self._published_until = self._seq

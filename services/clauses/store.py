@@ -1,22 +1,23 @@
 """The ledger's storage: every batch of changes and its consumed offsets in ONE transaction.
 
 A batch commits together the latest versions it applied, the aggregates it changed (rows
-of empty aggregates are deleted), those changes again in the outbox, the outbox rows
-already published, and the next offset of every partition it read. After a crash the
-state, the aggregates and the position in the topics therefore always agree.
+of empty aggregates are deleted), those changes again in the outbox under the batch's
+sequence number, the removal of outbox rows already published, and the next offset of
+every partition it read. After a crash the state, the aggregates, the outbox and the
+position in the topics therefore always agree.
 """
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
 
-from sqlalchemy import Connection, Table, bindparam, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, Table, delete, select
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
 from services.clauses.domain import Change
-from services.clauses.rows import aggregate_of, row_of
+from services.clauses.rows import RowValues, aggregate_of, row_of
 from services.clauses.tables import (
     ClauseStatusRow,
     ConsumedOffset,
@@ -28,8 +29,7 @@ from services.clauses.tables import (
 from shared.aggregates import ClauseStatus
 
 TopicPartition = tuple[str, int]
-Published = tuple[str, str]  # key and payload of an outbox row
-
+Published = tuple[str, str]  # key and payload of an aggregate change
 _MODELS: tuple[type[SQLModel], ...] = (
     StoredEvent,
     HoursCellRow,
@@ -54,14 +54,23 @@ class StoredVersion(NamedTuple):
     payload: str
 
 
+class Pending(NamedTuple):
+    """An outbox row: a committed change and the sequence number of its batch."""
+
+    key: str
+    payload: str
+    seq: int
+
+
 @dataclass(frozen=True, slots=True)
 class Batch:
     """Everything one batch of events changed, to commit at once."""
 
+    seq: int
     events: Sequence[StoredVersion] = ()
     changes: Sequence[Change] = ()
     outbox: Sequence[Published] = ()
-    published: Sequence[Published] = ()
+    published_until: int = 0  # outbox rows of batches up to this one are published
     offsets: Mapping[TopicPartition, int] = field(default_factory=dict)
 
 
@@ -76,8 +85,8 @@ class LedgerStore(Protocol):
         """The next offset to consume of every partition read so far."""
         ...
 
-    def outbox(self) -> list[Published]:
-        """Committed changes that may not have been published yet."""
+    def outbox(self) -> list[Pending]:
+        """Committed changes that may not have been published yet, oldest batch first."""
         ...
 
     def statuses(self) -> list[ClauseStatus]:
@@ -88,13 +97,9 @@ class LedgerStore(Protocol):
         """Write the whole batch in one transaction, or nothing."""
         ...
 
-    def forget_published(self, published: Sequence[Published]) -> None:
-        """Remove outbox rows once published (unless a newer value replaced them)."""
-        ...
-
 
 class SqlStore:
-    """The store on SQLite or PostgreSQL (upserts with ON CONFLICT on both)."""
+    """The store on SQLite or PostgreSQL (bulk upserts with ON CONFLICT on both)."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -117,11 +122,12 @@ class SqlStore:
             rows = connection.execute(select(table_of(ConsumedOffset))).all()
         return {(row.topic, row.partition): row.next_offset for row in rows}
 
-    def outbox(self) -> list[Published]:
+    def outbox(self) -> list[Pending]:
         """Outbox rows left by a process that stopped before publishing them."""
+        table = table_of(OutboxRow)
         with self.engine.connect() as connection:
-            rows = connection.execute(select(table_of(OutboxRow))).all()
-        return [(row.key, row.payload) for row in rows]
+            rows = connection.execute(select(table).order_by(table.c.seq)).all()
+        return [Pending(row.key, row.payload, row.seq) for row in rows]
 
     def statuses(self) -> list[ClauseStatus]:
         """The committed clause statuses."""
@@ -134,50 +140,74 @@ class SqlStore:
         """One transaction: events, aggregates, outbox and offsets together."""
         with self.engine.begin() as connection:
             _upsert(connection, StoredEvent, [e._asdict() for e in batch.events])
-            for model in (HoursCellRow, DistinctCountRow, ClauseStatusRow):
-                present, absent = _split(model, batch.changes)
+            for model, (present, absent) in _split(batch.changes).items():
                 _upsert(connection, model, present)
                 _delete(connection, model, absent)
-            _forget(connection, batch.published)
-            _upsert(connection, OutboxRow, [{"key": k, "payload": p} for k, p in batch.outbox])
+            outbox = table_of(OutboxRow)
+            connection.execute(delete(outbox).where(outbox.c.seq <= batch.published_until))
+            rows = [{"key": k, "payload": p, "seq": batch.seq} for k, p in batch.outbox]
+            _upsert(connection, OutboxRow, rows)
             offsets = [
                 {"topic": topic, "partition": partition, "next_offset": offset}
                 for (topic, partition), offset in batch.offsets.items()
             ]
             _upsert(connection, ConsumedOffset, offsets)
 
-    def forget_published(self, published: Sequence[Published]) -> None:
-        """Remove published outbox rows in a transaction of their own."""
-        with self.engine.begin() as connection:
-            _forget(connection, published)
 
-
-def _split(model: type[SQLModel], changes: Sequence[Change]) -> tuple[list[Any], list[Any]]:
-    present, absent = [], []
+def _split(changes: Sequence[Change]) -> dict[type[SQLModel], tuple[list[RowValues], list[Any]]]:
+    """Rows to upsert and primary keys to delete, by table."""
+    split: dict[type[SQLModel], tuple[list[RowValues], list[Any]]] = {
+        model: ([], []) for model in (HoursCellRow, DistinctCountRow, ClauseStatusRow)
+    }
     for change in changes:
-        row = row_of(change.aggregate)
-        if isinstance(row, model):
-            if change.present:
-                present.append(row.model_dump())
-            else:
-                absent.append(_primary_key(model, row))
-    return present, absent
+        model, values = row_of(change.aggregate)
+        present, absent = split[model]
+        if change.present:
+            present.append(values)
+        else:
+            (column,) = table_of(model).primary_key.columns
+            absent.append(values[column.name])
+    return split
 
 
-def _primary_key(model: type[SQLModel], row: SQLModel) -> Any:
-    (column,) = table_of(model).primary_key.columns
-    return getattr(row, column.name)
-
-
-def _upsert(connection: Connection, model: type[SQLModel], rows: list[dict[str, Any]]) -> None:
+def _upsert(connection: Connection, model: type[SQLModel], rows: list[RowValues]) -> None:
+    """Insert or replace rows by primary key (the keys of one call are distinct)."""
     if not rows:
         return
     table = table_of(model)
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table)
+    if connection.dialect.name == "postgresql":
+        _copy_upsert(connection, table, rows)
+        return
+    statement = sqlite.insert(table)
     keys = [column.name for column in table.primary_key.columns]
     replaced = {c.name: statement.excluded[c.name] for c in table.columns if c.name not in keys}
     connection.execute(statement.on_conflict_do_update(index_elements=keys, set_=replaced), rows)
+
+
+def _copy_upsert(connection: Connection, table: Table, rows: list[RowValues]) -> None:
+    """PostgreSQL: COPY into a temporary table, then one INSERT ... ON CONFLICT from it.
+
+    One statement per row, even pipelined, costs several times more for large batches.
+    """
+    quote = connection.dialect.identifier_preparer.quote
+    names = [column.name for column in table.columns]
+    columns = ", ".join(quote(name) for name in names)
+    keys = ", ".join(quote(column.name) for column in table.primary_key.columns)
+    keep = [name for name in names if name not in {c.name for c in table.primary_key.columns}]
+    updates = ", ".join(f"{quote(name)} = EXCLUDED.{quote(name)}" for name in keep)
+    staging = quote(f"staging_{table.name}")
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    cursor.execute(
+        f"CREATE TEMP TABLE IF NOT EXISTS {staging} "  # our own table names, not input
+        f"(LIKE {quote(table.name)}) ON COMMIT DELETE ROWS"
+    )
+    with cursor.copy(f"COPY {staging} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([row[name] for name in names])
+    cursor.execute(
+        f"INSERT INTO {quote(table.name)} ({columns}) SELECT {columns} FROM {staging} "  # noqa: S608
+        f"ON CONFLICT ({keys}) DO UPDATE SET {updates}"
+    )
 
 
 def _delete(connection: Connection, model: type[SQLModel], keys: list[Any]) -> None:
@@ -185,13 +215,3 @@ def _delete(connection: Connection, model: type[SQLModel], keys: list[Any]) -> N
     (column,) = table.primary_key.columns
     for start in range(0, len(keys), 500):
         connection.execute(delete(table).where(column.in_(keys[start : start + 500])))
-
-
-def _forget(connection: Connection, published: Sequence[Published]) -> None:
-    if not published:
-        return
-    table = table_of(OutboxRow)
-    statement = delete(table).where(
-        table.c.key == bindparam("b_key"), table.c.payload == bindparam("b_payload")
-    )
-    connection.execute(statement, [{"b_key": k, "b_payload": p} for k, p in published])

@@ -76,3 +76,4 @@ class OutboxRow(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=400)
     payload: str = Field(sa_column=Column(Text, nullable=False))
+    seq: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))

@@ -1,4 +1,9 @@
-"""From the tally's keys and values to the published aggregates of shared.aggregates."""
+"""From the tally's keys and values to the published aggregates of shared.aggregates.
+
+The values come from validated events, so the models are built without validating them
+again (it was most of the cost of a batch); the one bound a sum could exceed, the
+contract's 999 999.99 hours of a cell, is checked here.
+"""
 
 from collections.abc import Iterable
 from decimal import Decimal
@@ -15,11 +20,16 @@ from shared.aggregates import (
 )
 from shared.codes import ContractType, EligiblePublic, Gender, MarketCategory, Modality
 
+_MAX_CELL_HUNDREDTHS = 99_999_999  # shared.types.Hours: 8 digits, 2 of them decimals
+
 
 def hours_cell(key: CellKey, value: tuple[int, int]) -> HoursCell:
     """The published form of a cell (zeros when it became empty)."""
     period, market_id, category, reserved, gender, contract_type, public, modality, employer = key
-    return HoursCell(
+    if max(value) > _MAX_CELL_HUNDREDTHS:
+        raise ValueError(f"cell {key}: {value} hundredths of hours exceed what HoursCell carries")
+    return HoursCell.model_construct(
+        kind="hours",
         period=period,
         market_id=market_id,
         category=MarketCategory(category),
@@ -37,7 +47,8 @@ def hours_cell(key: CellKey, value: tuple[int, int]) -> HoursCell:
 def distinct_count(key: CountKey, value: int) -> DistinctCount:
     """The published form of a distinct count."""
     year, counted, breakdown, breakdown_value = key
-    return DistinctCount(
+    return DistinctCount.model_construct(
+        kind="distinct_count",
         year=year,
         counted=CountedThing(counted),
         breakdown=breakdown,

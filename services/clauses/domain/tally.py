@@ -1,68 +1,50 @@
 """Running sums and distinct counts, kept exact by adding and removing resolved lines.
 
-A resolved line (its contract and its market are known) adds its hours to one cell and,
-when it has hours, makes its contract, beneficiary, market and employer *members* of the
-year's counts. A distinct count is the number of entities with at least one membership,
-so a person with two contracts, or a contract with twelve months, counts once.
+A resolved line (its contract and its market are known) adds its hours to one cell. A
+line with hours also adds one to the reference count of its contract, market and
+employer in the year; when a reference count leaves zero the entity starts counting
+(+1 for each breakdown value it has), when it comes back to zero it stops. A person is
+counted in each value one of their counted contracts has: two contracts make one
+beneficiary, and twelve months of a contract make one contract.
 """
 
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from services.clauses.domain.facts import ContractFacts, Line, MarketFacts, ReportKey
-from shared.codes import ALTERNANCE
+from services.clauses.domain.facts import Breakdowns, ContractFacts, Line, MarketFacts, ReportKey
 
 # period, market, category, reserved, gender, contract type, eligible public, modality, employer
 CellKey = tuple[str, str, str, bool, str, str, str, str, str]
 CountKey = tuple[int, str, str, str]  # year, counted thing, breakdown, value
-Membership = tuple[int, str, str, str, str]  # a count key and the entity counted
+YearOf = tuple[int, str]  # a year and an entity (contract, market, employer, person)
 
 EMPLOYERS_ALL = ("employers", "all", "all")
 EMPLOYERS_SME = ("employers", "is_sme", "true")
 EMPLOYERS_NOT_SME = ("employers", "is_sme", "false")  # derived: all minus SMEs
-_ALTERNANCE = frozenset(str(code) for code in ALTERNANCE)
 
 
-def _person_breakdowns(contract: ContractFacts) -> list[tuple[str, str]]:
-    pairs = [
-        ("all", "all"),
-        ("gender", contract.gender),
-        ("contract_type", contract.contract_type),
-        ("eligible_public", contract.eligible_public),
-        ("modality", contract.modality),
-    ]
-    if contract.contract_type in _ALTERNANCE:
-        pairs.append(("contract_type", "alternance"))
-    return pairs
-
-
-def memberships(
-    key: ReportKey, contract_id: str, market: MarketFacts, contract: ContractFacts
-) -> list[Membership]:
-    """What one line with hours makes count in its year."""
-    market_id, employer, period = key
-    year = int(period[:4])
-    found: list[Membership] = []
-    for breakdown, value in _person_breakdowns(contract):
-        found.append((year, "contracts", breakdown, value, contract_id))
-        found.append((year, "beneficiaries", breakdown, value, contract.beneficiary))
-    reserved = "true" if market.reserved else "false"
-    found.append((year, "markets_with_hours", "all", "all", market_id))
-    found.append((year, "markets_with_hours", "category", market.category, market_id))
-    found.append((year, "markets_with_hours", "reserved_market", reserved, market_id))
-    found.append((year, *EMPLOYERS_ALL, employer))
-    if employer in market.sme_holders:
-        found.append((year, *EMPLOYERS_SME, employer))
-    return found
+def _step(references: dict[YearOf, int], key: YearOf, sign: int) -> bool:
+    """Move a reference count by one; True when it left or came back to zero."""
+    before = references.get(key, 0)
+    after = before + sign
+    if after:
+        references[key] = after
+    else:
+        del references[key]
+    return before == 0 or after == 0
 
 
 @dataclass(slots=True)
 class Tally:
-    """Cells, memberships and counts, with the values each changed key had before."""
+    """Cells, reference counts and distinct counts, with the values changed keys had before."""
 
     cells: dict[CellKey, tuple[int, int]] = field(default_factory=dict)
-    refs: dict[Membership, int] = field(default_factory=dict)
+    contract_lines: dict[YearOf, int] = field(default_factory=dict)
+    market_lines: dict[YearOf, int] = field(default_factory=dict)
+    employer_lines: dict[YearOf, int] = field(default_factory=dict)
+    sme_lines: dict[YearOf, int] = field(default_factory=dict)
+    people: dict[YearOf, tuple[Breakdowns, ...]] = field(default_factory=dict)
     counts: dict[CountKey, int] = field(default_factory=dict)
     realised: defaultdict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))
     cells_before: dict[CellKey, tuple[int, int]] = field(default_factory=dict)
@@ -88,9 +70,18 @@ class Tally:
         )
         self._change_cell(cell, sign * insertion, sign * training)
         self._change_realised(market_id, period, sign * insertion)
-        if insertion or training:
-            for membership in memberships(key, contract_id, market, contract):
-                self._change_membership(membership, sign)
+        if not (insertion or training):
+            return
+        year = int(period[:4])
+        if _step(self.contract_lines, (year, contract_id), sign):
+            self._count_all(year, "contracts", contract.breakdowns, sign)
+            self._change_person(year, contract, sign)
+        if _step(self.market_lines, (year, market_id), sign):
+            self._count_all(year, "markets_with_hours", market.breakdowns, sign)
+        if _step(self.employer_lines, (year, employer), sign):
+            self._count((year, *EMPLOYERS_ALL), sign)
+        if employer in market.sme_holders and _step(self.sme_lines, (year, employer), sign):
+            self._count((year, *EMPLOYERS_SME), sign)
 
     def count(self, key: CountKey) -> int:
         """The current value of a distinct count (zero when absent)."""
@@ -148,18 +139,33 @@ class Tally:
             by_period.pop(period, None)
         self.realised_touched.add(market_id)
 
-    def _change_membership(self, membership: Membership, sign: int) -> None:
-        before = self.refs.get(membership, 0)
-        after = before + sign
-        if after:
-            self.refs[membership] = after
+    def _change_person(self, year: int, contract: ContractFacts, sign: int) -> None:
+        """A contract of the person started or stopped counting: so may some of their values."""
+        key = (year, contract.beneficiary)
+        held = self.people.get(key, ())
+        if sign > 0:
+            updated = (*held, contract.breakdowns)
         else:
-            del self.refs[membership]
-        if (before == 0) == (after == 0):
-            return
-        key = membership[:4]
+            position = held.index(contract.breakdowns)
+            updated = held[:position] + held[position + 1 :]
+        before: set[tuple[str, str]] = set().union(*held)
+        after: set[tuple[str, str]] = set().union(*updated)
+        for breakdown, value in after - before:
+            self._count((year, "beneficiaries", breakdown, value), 1)
+        for breakdown, value in before - after:
+            self._count((year, "beneficiaries", breakdown, value), -1)
+        if updated:
+            self.people[key] = updated
+        else:
+            del self.people[key]
+
+    def _count_all(self, year: int, counted: str, breakdowns: Breakdowns, sign: int) -> None:
+        for breakdown, value in breakdowns:
+            self._count((year, counted, breakdown, value), sign)
+
+    def _count(self, key: CountKey, sign: int) -> None:
         self._remember_count(key)
-        value = self.counts.get(key, 0) + (1 if after else -1)
+        value = self.counts.get(key, 0) + sign
         if value:
             self.counts[key] = value
         else:

@@ -108,7 +108,7 @@ async def test_a_commit_that_fails_writes_nothing_and_the_state_is_rebuilt_from_
         raise RuntimeError("disk full")
 
     with monkeypatch.context() as patch:
-        patch.setattr(store_module, "_forget", broken)  # fails inside the transaction
+        patch.setattr(store_module, "_delete", broken)  # fails inside the transaction
         with pytest.raises(RuntimeError, match="disk full"):
             await deliver(clauses, [an_hours_report()], start=False)
 
