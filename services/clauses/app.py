@@ -102,15 +102,16 @@ def http_app(clauses: Clauses) -> FastAPI:
 
 
 async def prepare(clauses: Clauses) -> None:
-    """Create the tables and rebuild the state from them (before consuming)."""
+    """Create the tables and rebuild the state from them (connected, before consuming)."""
     await asyncio.to_thread(clauses.store.create_tables)
     await clauses.pipeline.recover()
 
 
 @contextlib.asynccontextmanager
 async def run(clauses: Clauses) -> AsyncIterator[None]:
-    """Topics, tables, state, then the consumer and the clock; stopped in reverse."""
+    """Topics, producer, tables and state (the outbox is published), then the consumer."""
     await ensure_topics(clauses.settings.kafka_bootstrap_servers, clauses.topics)
+    await clauses.broker.connect()
     await prepare(clauses)
     await clauses.broker.start()
     ticker = asyncio.create_task(_tick(clauses))

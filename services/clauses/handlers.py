@@ -27,11 +27,15 @@ class SeekToStoredOffsets(ConsumerRebalanceListener):  # type: ignore[misc]
         self.pipeline, self.consumer_of = pipeline, consumer_of
 
     async def on_partitions_revoked(self, revoked: Sequence[TopicPartition]) -> None:
-        """Nothing to do: every applied batch is already committed with its offsets."""
+        """Let the batch in flight commit (aiokafka rebalances beside the consumer's task)."""
+        async with self.pipeline.paused():
+            self.pipeline.fence(((tp.topic, tp.partition) for tp in revoked), fenced=False)
 
     async def on_partitions_assigned(self, assigned: Sequence[TopicPartition]) -> None:
-        """Seek to the offsets stored in the database."""
-        await seek(self.consumer_of(), assigned, self.pipeline.offsets)
+        """Seek to the offsets stored in the database (once the batch in flight committed)."""
+        async with self.pipeline.paused():
+            await seek(self.consumer_of(), assigned, self.pipeline.offsets)
+            self.pipeline.fence((tp.topic, tp.partition) for tp in assigned)
 
 
 async def seek(
@@ -103,6 +107,7 @@ def build_router(
             if not exactly_once:
                 offsets = await committed_offsets(consumer, assigned)
             await seek(consumer, assigned, offsets)
+            pipeline.fence((tp.topic, tp.partition) for tp in assigned)
 
     pipeline.rewind = rewind
 

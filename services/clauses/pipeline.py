@@ -13,8 +13,9 @@ again on recovery.
 """
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -80,6 +81,7 @@ class Pipeline:
         self._seq = 0  # sequence number of the last committed batch
         self._published_until = 0  # the changes of batches up to this one are published
         self._unconfirmed: list[Published] = []
+        self._fenced: set[TopicPartition] = set()
         self._lock = asyncio.Lock()
 
     async def recover(self) -> None:
@@ -95,6 +97,22 @@ class Pipeline:
                 await self.rewind(self.offsets)
                 return
             await self._apply(self.projector, records)
+
+    @contextlib.asynccontextmanager
+    async def paused(self) -> AsyncIterator[None]:
+        """Hold batches off (a rebalance waits for the batch in flight to commit)."""
+        async with self._lock:
+            yield
+
+    def fence(self, partitions: Iterable[TopicPartition], *, fenced: bool = True) -> None:
+        """Partitions a consumer was sought on: records below the committed offset are skipped.
+
+        Records fetched before a seek can still be delivered after it; they were applied.
+        """
+        if fenced:
+            self._fenced.update(partitions)
+        else:
+            self._fenced.difference_update(partitions)
 
     async def tick(self) -> None:
         """Let the clock move the clause statuses on (a new month closed) without events."""
@@ -121,7 +139,11 @@ class Pipeline:
         applied: dict[str, StoredVersion] = {}
         offsets: dict[TopicPartition, int] = {}
         for record in records:
-            offsets[(record.topic, record.partition)] = record.offset + 1
+            partition = (record.topic, record.partition)
+            if partition in self._fenced and record.offset < self.offsets.get(partition, 0):
+                self.metrics.event_ignored("unknown", "already_consumed")
+                continue
+            offsets[partition] = record.offset + 1
             event = self._decode(record)
             if event is not None and self._fold(projector, event, record):
                 identity, payload = identity_of(event), (record.value or b"").decode()
