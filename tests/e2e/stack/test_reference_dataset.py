@@ -92,7 +92,11 @@ def test_the_2023_social_figures_are_the_assessments(loaded: Loaded) -> None:
     assert y.count("social.companies_engaged") == 225
     assert y.count("social.smes_engaged") == 20
     assert y.count("social.contracts") == 300
-    assert contracts(y) == {"cdi": (66, 22), "cdd": (29, 10), "alternance": (54, 18)}
+    assert contracts(y) == {
+        "cdi": (66, Decimal(22)),
+        "cdd": (29, Decimal(10)),
+        "alternance": (54, Decimal(18)),
+    }
     assert y.count("social.training_hours") == 3_043
     assert y.percent("social.training_hours_share", 2) == Decimal("4.41")  # printed: 4.5 %
     assert y.count("social.reserved_market_hours") == 440
