@@ -32,7 +32,7 @@ def _number(value: float | None) -> str:
 
 def _share(item: Mapping[str, Any], places: int = 0) -> str:
     if item.get("value") is None:
-        return "hidden (small cells)" if item.get("suppressed") else "n/a"
+        return "hidden: too few people" if item.get("suppressed") else "n/a"
     return f"{100 * item['value']:.{places}f} %"
 
 
