@@ -70,7 +70,7 @@ cleanup() {
   rm -f "$RUN/kafka.port" "$RUN/up.pid"
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'exit 0' INT TERM  # Ctrl-C is how this command ends: a clean stop is a success
 
 # start NAME command...: a background process in its own session (Ctrl-C comes to us only).
 start() {
@@ -108,7 +108,7 @@ start clauses env CLAUSES_DATABASE_URL="sqlite:///$RUN/data/clauses.db" \
   CLAUSES_HTTP_PORT="$CLAUSES_PORT" "$PY" -m services.clauses
 start indicators env INDICATORS_PORT="$INDICATORS_PORT" "$PY" -m services.indicators
 
-prometheus_line="Prometheus: not installed (Debian: bash deploy/prometheus.sh), so not started"
+prometheus_line="Prometheus|not installed, so not started (Debian: bash deploy/prometheus.sh)"
 if command -v prometheus >/dev/null 2>&1; then
   mkdir -p "$RUN/prometheus/data"
   cp deploy/prometheus/alerts.yml "$RUN/prometheus/alerts.yml"
@@ -120,14 +120,14 @@ if command -v prometheus >/dev/null 2>&1; then
   start prometheus prometheus --config.file="$RUN/prometheus/prometheus.yml" \
     --storage.tsdb.path="$RUN/prometheus/data" \
     --web.listen-address="127.0.0.1:$PROMETHEUS_PORT"
-  prometheus_line="Prometheus (targets, alerts)             http://127.0.0.1:$PROMETHEUS_PORT/targets"
+  prometheus_line="Prometheus: targets, alerts|http://127.0.0.1:$PROMETHEUS_PORT/targets"
 fi
 
 healthy ingest "$INGEST/health" || exit 1
 healthy clauses "$CLAUSES/health" || exit 1
 healthy indicators "$INDICATORS/health" || exit 1
 if [ "${names[-1]}" = prometheus ] && ! healthy prometheus "http://127.0.0.1:$PROMETHEUS_PORT/-/ready"; then
-  prometheus_line="Prometheus: failed to start (see $RUN/logs/prometheus.log); the rest runs without it"
+  prometheus_line="Prometheus|failed to start (see $RUN/logs/prometheus.log): running without it"
   kill -KILL "${pids[-1]}" 2>/dev/null || true
   unset 'pids[-1]' 'names[-1]'
 fi
@@ -138,20 +138,19 @@ echo "Services up in $(elapsed) s; loading the reference dataset (seed ${UP_SEED
 "$PY" -m deploy.stack.settle --kafka "$KAFKA_BOOTSTRAP_SERVERS" \
   --clauses "$CLAUSES" --indicators "$INDICATORS"
 
-cat <<EOF
-
-Where to look
-  ingest: submit (JSON, CSV, DECP), API docs      $INGEST/docs
-  clauses: hours, counts, clause status, API docs  $CLAUSES/docs
-  indicators: API docs                            $INDICATORS/docs
-  indicators of 2023                              $INDICATORS/v1/indicators?year=2023
-  the assessment (social axis)                    $INDICATORS/v1/assessment/2023
-  metrics                                         $INGEST/metrics  $CLAUSES/metrics  $INDICATORS/metrics
-  $prometheus_line
-  Grafana: not started here; its dashboards (deploy/grafana/) run with docker compose (docs/deploy.md)
-  logs, databases, dev token                      $RUN/logs/  $RUN/data/  $RUN/facilitator.token
-
-EOF
+look() { printf '  %-46s %s\n' "$1" "$2"; }
+echo
+echo "Where to look"
+look "ingest: submit JSON, CSV, DECP (API docs)" "$INGEST/docs"
+look "clauses: hours, counts, clause status (docs)" "$CLAUSES/docs"
+look "indicators: API docs" "$INDICATORS/docs"
+look "indicators of 2023" "$INDICATORS/v1/indicators?year=2023"
+look "the assessment, social axis" "$INDICATORS/v1/assessment/2023"
+look "metrics (Prometheus format)" "$INGEST/metrics  $CLAUSES/metrics  $INDICATORS/metrics"
+look "${prometheus_line%%|*}" "${prometheus_line#*|}"
+look "Grafana" "not started here: docker compose up runs it with the dashboards (docs/deploy.md)"
+look "logs, databases, development token" "$RUN/logs/  $RUN/data/  $RUN/facilitator.token"
+echo
 "$PY" -m deploy.stack.table --indicators "$INDICATORS" --year 2023
 echo
 echo "Ready in $(elapsed) s. Ctrl-C stops everything."
