@@ -41,8 +41,10 @@ if bash deploy/kafka/kafka.sh status >/dev/null 2>&1; then
   if [ "$(cat "$RUN/kafka.port" 2>/dev/null)" = "$KAFKA_PORT" ]; then
     bash deploy/kafka/kafka.sh stop
   else
-    echo "A Kafka broker already runs on port $KAFKA_PORT: stop it (bash deploy/kafka/kafka.sh stop)" >&2
-    echo "or choose another port (KAFKA_PORT=39092 make up)." >&2
+    echo "A Kafka broker already runs on port $KAFKA_PORT; its topics would mix with the dataset's." >&2
+    echo "Stop it (KAFKA_PORT=$KAFKA_PORT bash deploy/kafka/kafka.sh stop) or choose another port" >&2
+    echo "(KAFKA_PORT=39092 make up)." >&2
+    rm -f "$RUN/up.pid"
     exit 1
   fi
 fi

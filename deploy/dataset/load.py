@@ -3,7 +3,9 @@
 Feeds the reference dataset to ingest through its public entry points only (HTTP JSON,
 CSV files of monthly hours, DECP documents, the raw Kafka topic), in arrival order where it
 matters, checks every answer against what the dataset expects, and prints a summary. Exits
-1 when any outcome is unexpected. It never touches a database.
+1 when any outcome is unexpected. It never touches a database. Meant for an ingest that has
+not seen the dataset yet: sent twice, the reports refused for a contract not yet declared
+would be accepted the second time.
 """
 
 import argparse
