@@ -133,6 +133,16 @@ def test_the_earlier_years_figures_are_the_assessments(loaded: Loaded) -> None:
     assert loaded.years[2020].percent("social.women_share") == 11
 
 
+def test_the_targets_of_the_scheme_come_with_their_indicators(loaded: Loaded) -> None:
+    y = loaded.years[2023]
+
+    women = y.item("social.women_share")["target"]
+    social = y.item("social.social_consideration_share")["target"]
+
+    assert (women["value"], women["deadline_year"]) == (0.20, 2028)  # 20 % of women in 2028
+    assert (social["value"], social["deadline_year"]) == (0.30, 2025)  # national plan: 30 %
+
+
 @pytest.mark.parametrize("year", YEARS)
 def test_every_figure_of_the_oracle_is_the_indicators(loaded: Loaded, year: int) -> None:
     oracle, y = loaded.figures[str(year)], loaded.years[year]
