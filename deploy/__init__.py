@@ -1,1 +1,1 @@
-"""Deployment helpers that are Python code: the reference dataset generator."""
+"""Deployment helpers that are Python code: the reference dataset and its loader, `make up`."""

@@ -1,0 +1,1 @@
+"""`make up`'s helpers: development secrets, waiting for the pipeline, the indicators table."""

@@ -1,0 +1,128 @@
+"""The composition root: the only place that reads settings and wires Kafka, database, HTTP."""
+
+import asyncio
+import contextlib
+import dataclasses
+import inspect
+from collections.abc import AsyncIterator, Callable, Sequence
+from datetime import UTC, datetime
+
+from fastapi import FastAPI
+from faststream.kafka import KafkaBroker
+from faststream.kafka.prometheus import KafkaPrometheusMiddleware
+from prometheus_client import CollectorRegistry
+from sqlalchemy.engine import Engine
+
+from services.clauses.api import api_router
+from services.clauses.handlers import build_router
+from services.clauses.metrics import Metrics
+from services.clauses.pipeline import Pipeline, Publish
+from services.clauses.queries import SqlReader
+from services.clauses.settings import ClausesSettings
+from services.clauses.store import Published, SqlStore
+from shared.db import make_engine
+from shared.kafka import ensure_topics, make_broker
+from shared.topics import CLAUSE_AGGREGATES, INVOICES, MARKETS, MONTHLY_HOURS, WORK_CONTRACTS, Topic
+
+INPUT_TOPICS = (MARKETS, INVOICES, WORK_CONTRACTS, MONTHLY_HOURS)
+JSON = {"content-type": "application/json"}
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Clauses:
+    """The wired service: serve `http_app(...)`, or drive the broker and pipeline directly."""
+
+    settings: ClausesSettings
+    engine: Engine
+    store: SqlStore
+    broker: KafkaBroker
+    pipeline: Pipeline
+    registry: CollectorRegistry
+    topics: tuple[Topic, ...]
+
+
+def publisher_of(broker: KafkaBroker, topic: str) -> Publish:
+    """Publish outbox rows keyed by aggregate key, then wait for every acknowledgement."""
+    publisher = broker.publisher(topic)
+
+    async def publish(rows: Sequence[Published]) -> None:
+        sent = [
+            await publisher.publish(
+                payload.encode(), key=key.encode(), headers=JSON, no_confirm=True
+            )
+            for key, payload in rows
+        ]
+        await asyncio.gather(*(future for future in sent if inspect.isawaitable(future)))
+
+    return publish
+
+
+def build(settings: ClausesSettings, *, clock: Callable[[], datetime] = _now) -> Clauses:
+    """Wire the service; nothing connects until the broker or the lifespan starts."""
+    topics = tuple(
+        dataclasses.replace(topic, name=settings.topic_prefix + topic.name)
+        for topic in (*INPUT_TOPICS, CLAUSE_AGGREGATES)
+    )
+    registry = CollectorRegistry()
+    metrics = Metrics(registry)
+    engine = make_engine(settings.database_url)
+    store = SqlStore(engine)
+    broker = make_broker(
+        settings.kafka_bootstrap_servers,
+        client_id="clauses",
+        middlewares=[KafkaPrometheusMiddleware(registry=registry)],
+    )
+    pipeline = Pipeline(
+        store=store,
+        publish=publisher_of(broker, topics[-1].name),
+        clock=clock,
+        metrics=metrics,
+        exactly_once=settings.exactly_once,
+    )
+    router = build_router(
+        pipeline,
+        topics=[topic.name for topic in topics[:-1]],
+        group_id=settings.group_id,
+        max_records=settings.max_batch,
+        metrics=metrics,
+    )
+    broker.include_router(router)
+    return Clauses(settings, engine, store, broker, pipeline, registry, topics)
+
+
+def http_app(clauses: Clauses) -> FastAPI:
+    """The HTTP read API; its lifespan runs the consumer beside it."""
+    http = FastAPI(title="Clauses: insertion hours ledger", lifespan=lambda _: run(clauses))
+    http.include_router(api_router(SqlReader(clauses.engine), clauses.registry))
+    return http
+
+
+async def prepare(clauses: Clauses) -> None:
+    """Create the tables and rebuild the state from them (connected, before consuming)."""
+    await asyncio.to_thread(clauses.store.create_tables)
+    await clauses.pipeline.recover()
+
+
+@contextlib.asynccontextmanager
+async def run(clauses: Clauses) -> AsyncIterator[None]:
+    """Topics, producer, tables and state (the outbox is published), then the consumer."""
+    await ensure_topics(clauses.settings.kafka_bootstrap_servers, clauses.topics)
+    await clauses.broker.connect()
+    await prepare(clauses)
+    await clauses.broker.start()
+    ticker = asyncio.create_task(_tick(clauses))
+    try:
+        yield
+    finally:
+        ticker.cancel()
+        await clauses.broker.stop()
+
+
+async def _tick(clauses: Clauses) -> None:
+    while True:
+        await asyncio.sleep(clauses.settings.tick_seconds)
+        await clauses.pipeline.tick()

@@ -1,0 +1,140 @@
+"""Compact facts kept from each event: only what the aggregates need, hours in hundredths.
+
+Hours carry two decimals at most (`shared.types.Hours`), so an integer number of
+hundredths is exact, small in memory and fast to add.
+"""
+
+import sys
+from dataclasses import dataclass
+from decimal import Decimal
+
+from shared.codes import ALTERNANCE, SocialConsideration
+from shared.events import (
+    InsertionCommitment,
+    InvoiceRecorded,
+    MarketNotified,
+    MonthlyHoursReported,
+    WorkContractSigned,
+)
+
+ReportKey = tuple[str, str, str]  # market_id, employer_siret, period
+InvoiceKey = tuple[str, str, str]  # market_id, holder_siret, period
+Line = tuple[str, int, int]  # contract_id, insertion and training hours in hundredths
+Breakdowns = tuple[tuple[str, str], ...]  # (breakdown, value) pairs a counted entity has
+
+_ALTERNANCE = frozenset(str(code) for code in ALTERNANCE)
+_intern = sys.intern  # identifiers repeat across events: keep one copy of each
+
+
+def to_hundredths(value: Decimal) -> int:
+    """An amount with at most two decimals as an exact integer of hundredths."""
+    return int(value.scaleb(2))
+
+
+def from_hundredths(value: int) -> Decimal:
+    """The decimal amount of an integer of hundredths (two decimals)."""
+    return Decimal(value).scaleb(-2)
+
+
+@dataclass(frozen=True, slots=True)
+class MarketFacts:
+    """A market as the aggregation sees it."""
+
+    version: int
+    category: str
+    reserved: bool
+    sme_holders: frozenset[str]
+    notified: str  # the month of notification, YYYY-MM
+    duration_months: int
+    commitment: InsertionCommitment | None
+    breakdowns: Breakdowns  # how a market with hours is counted
+
+
+@dataclass(frozen=True, slots=True)
+class ContractFacts:
+    """A work contract as the aggregation sees it."""
+
+    version: int
+    beneficiary: str
+    gender: str
+    contract_type: str
+    eligible_public: str
+    modality: str
+    breakdowns: Breakdowns  # how a counted contract (and its beneficiary) is counted
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """The latest version of one employer's month on one market."""
+
+    version: int
+    lines: tuple[Line, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Invoice:
+    """The latest version of one holder's invoiced amount for a month, in cents."""
+
+    version: int
+    cents: int
+
+
+def market_facts(event: MarketNotified) -> MarketFacts:
+    """What the aggregation keeps of a market."""
+    reserved = SocialConsideration.RESERVED_MARKET in event.social_considerations
+    return MarketFacts(
+        version=event.version,
+        category=str(event.category),
+        reserved=reserved,
+        sme_holders=frozenset(_intern(h.siret) for h in event.holders if h.is_sme),
+        notified=event.notification_date.strftime("%Y-%m"),
+        duration_months=event.duration_months,
+        commitment=event.insertion_commitment,
+        breakdowns=(
+            ("all", "all"),
+            ("category", str(event.category)),
+            ("reserved_market", "true" if reserved else "false"),
+        ),
+    )
+
+
+def contract_facts(event: WorkContractSigned) -> ContractFacts:
+    """What the aggregation keeps of a work contract."""
+    breakdowns = [
+        ("all", "all"),
+        ("gender", str(event.gender)),
+        ("contract_type", str(event.contract_type)),
+        ("eligible_public", str(event.eligible_public)),
+        ("modality", str(event.modality)),
+    ]
+    if event.contract_type in _ALTERNANCE:
+        breakdowns.append(("contract_type", "alternance"))
+    return ContractFacts(
+        version=event.version,
+        beneficiary=_intern(event.beneficiary),
+        gender=str(event.gender),
+        contract_type=str(event.contract_type),
+        eligible_public=str(event.eligible_public),
+        modality=str(event.modality),
+        breakdowns=tuple(breakdowns),
+    )
+
+
+def report_of(event: MonthlyHoursReported) -> tuple[ReportKey, Report]:
+    """The identity of a monthly report and what the aggregation keeps of it."""
+    lines = tuple(
+        (
+            _intern(line.contract_id),
+            to_hundredths(line.insertion_hours),
+            to_hundredths(line.training_hours),
+        )
+        for line in event.lines
+    )
+    key = (_intern(event.market_id), _intern(event.employer_siret), _intern(event.period))
+    return key, Report(version=event.version, lines=lines)
+
+
+def invoice_of(event: InvoiceRecorded) -> tuple[InvoiceKey, Invoice]:
+    """The identity of an invoice and its amount in cents."""
+    key = (_intern(event.market_id), _intern(event.holder_siret), _intern(event.period))
+    return key, Invoice(version=event.version, cents=to_hundredths(event.amount_ht))
