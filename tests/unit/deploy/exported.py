@@ -196,20 +196,7 @@ _FASTSTREAM = (
 # Services whose code is not on this branch yet: their families as their branches define
 # them today (services/ingest/metrics.py on `ingest`, services/clauses/metrics.py on
 # `clauses`). Delete an entry when the service's code is merged: its registry is then read.
-PENDING: dict[str, tuple[Family, ...]] = {
-    "clauses": (
-        *_FASTSTREAM,
-        Family("clauses_events_applied", "counter", frozenset({"event_type"})),
-        Family("clauses_events_ignored", "counter", frozenset({"event_type", "reason"})),
-        Family("clauses_consumer_lag_messages", "gauge", frozenset({"topic", "partition"})),
-        Family("clauses_markets_by_clause_status", "gauge", frozenset({"status"})),
-        Family("clauses_markets_behind_clause", "gauge", frozenset()),
-        Family("clauses_last_applied_event_timestamp_seconds", "gauge", frozenset()),
-        Family("clauses_last_applied_event_age_seconds", "gauge", frozenset()),
-        Family("clauses_aggregates_published", "counter", frozenset()),
-        Family("clauses_batch_commit_seconds", "histogram", frozenset()),
-    ),
-}
+PENDING: dict[str, tuple[Family, ...]] = {}
 
 
 def exported_by(service: Service) -> list[Family]:
