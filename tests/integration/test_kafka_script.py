@@ -32,12 +32,12 @@ def test_the_script_starts_stops_and_starts_again_leaving_nothing_behind() -> No
     restarted = script("start")
     final_stop = script("stop")
 
-    assert first.returncode == 0, first.stderr
+    assert first.returncode == 0, first.stdout + first.stderr
     assert f"Kafka {version} ready on 127.0.0.1:{PORT}" in first.stdout
-    assert "already running" in again.stdout
-    assert stopped.returncode == 0
+    assert "already running" in again.stdout, again.stdout + again.stderr
+    assert stopped.returncode == 0, stopped.stdout + stopped.stderr
     assert not after_stop
-    assert restarted.returncode == 0, restarted.stderr
-    assert final_stop.returncode == 0
+    assert restarted.returncode == 0, restarted.stdout + restarted.stderr
+    assert final_stop.returncode == 0, final_stop.stdout + final_stop.stderr
     assert not Path(f"/tmp/insertion-hours-kafka-{PORT}").exists()
     assert script("status").returncode == 1
