@@ -45,6 +45,7 @@ class RecordBatches:
         self._started: AIOKafkaProducer | None = None
         self._partitions: dict[tuple[str, int, bytes], int] = {}
         self._spread = itertools.count()
+        self._handing_over = asyncio.Lock()
 
     async def start(self) -> None:
         """Connect the producer."""
@@ -84,12 +85,13 @@ class RecordBatches:
                     timestamp=None, key=record.key, value=record.value, headers=record.headers
                 )
         acknowledged: list[asyncio.Future[Any]] = []
-        for (topic, partition), chain in builders.items():
-            for batch in chain:
-                batch.close()
-                acknowledged.append(
-                    await self._producer.send_batch(batch, topic, partition=partition)
-                )
+        async with self._handing_over:  # concurrent calls reach a partition in call order
+            for (topic, partition), chain in builders.items():
+                for batch in chain:
+                    batch.close()
+                    acknowledged.append(
+                        await self._producer.send_batch(batch, topic, partition=partition)
+                    )
         # wait for every batch, even after a failure: nothing of the call is left in flight
         outcomes = await asyncio.gather(*acknowledged, return_exceptions=True)
         for outcome in outcomes:
