@@ -1,5 +1,6 @@
 """Run ingest: `python -m services.ingest` (or `... new-token` to mint a token and its hash)."""
 
+import gc
 import logging
 import secrets
 import sys
@@ -9,6 +10,17 @@ import uvicorn
 from services.ingest.app import build_service, create_app
 from services.ingest.auth import hash_token
 from services.ingest.settings import IngestSettings
+
+
+def quiet_garbage_collector() -> None:
+    """Keep the cyclic collector off the hot path: a raw batch allocates tens of thousands of
+    short-lived objects, and at Python's default thresholds (700, 10, 10) full collections
+    walking every long-lived object took a third of the raw path's time. Objects built at
+    start are frozen out of the collections, and young collections come every 50 000
+    allocations instead of every 700 (reference counting still frees almost everything)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
 
 
 def main(argv: list[str]) -> None:
@@ -21,6 +33,7 @@ def main(argv: list[str]) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = IngestSettings()  # the key comes from INGEST_PSEUDONYMISATION_KEY
     app = create_app(build_service(settings))
+    quiet_garbage_collector()
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
 
 

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from aiokafka import AIOKafkaConsumer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from fastapi import FastAPI
 from faststream.kafka import KafkaBroker
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
@@ -22,18 +22,24 @@ from services.ingest.markets_view import MarketsView
 from services.ingest.metrics import IngestMetrics
 from services.ingest.pseudonym import Pseudonymiser
 from services.ingest.publisher import (
+    BatchDeadLetters,
+    BatchPublisher,
     BrokerDeadLetters,
     BrokerPublisher,
     DeadLetterSink,
     EventPublisher,
 )
 from services.ingest.raw_intake import RawIntake
+from services.ingest.record_batches import RecordBatches
 from services.ingest.settings import IngestSettings
 from services.ingest.store import SqlStore
 from services.ingest.topics_setup import end_offsets_of, partitions_of, prepare_topics
 from services.ingest.usecase import Ingestor, Limits
 from shared.db import make_engine
 from shared.kafka import make_broker
+
+# a record batch must stay under the topics' max.message.bytes (1 MiB for the event topics)
+RECORD_BATCH_BYTES = 512 * 1024
 
 
 def utc_now() -> datetime:
@@ -54,7 +60,7 @@ class IngestService:
     metrics: IngestMetrics
     tokens: TokenRegistry
     pseudonymise: Pseudonymiser
-    offsets_consumer: AIOKafkaConsumer | None = None
+    record_batches: RecordBatches | None = None
 
 
 def build_service(
@@ -69,13 +75,29 @@ def build_service(
     """Wire the service from its settings; tests may pass their own broker, publisher, clock."""
     registry = registry or CollectorRegistry()
     metrics = IngestMetrics(registry)
+    max_request_size = settings.raw_topic_max_message_bytes + 64 * 1024
+    record_batches = None
     if broker is None:
         broker = make_broker(
             settings.kafka_bootstrap_servers,
             client_id="ingest",
             middlewares=[KafkaPrometheusMiddleware(registry=registry)],
-            max_request_size=settings.raw_topic_max_message_bytes + 64 * 1024,
+            max_request_size=max_request_size,
         )
+        # events and dead letters go in whole record batches (the broker's own producer
+        # serves the pipeline's other needs)
+        record_batches = RecordBatches(
+            lambda: AIOKafkaProducer(
+                bootstrap_servers=settings.kafka_bootstrap_servers,
+                client_id="ingest-events",
+                acks="all",
+                enable_idempotence=True,
+                max_request_size=max_request_size,
+                max_batch_size=RECORD_BATCH_BYTES,
+            )
+        )
+        publisher = publisher or BatchPublisher(record_batches)
+        dead_letters = dead_letters or BatchDeadLetters(record_batches, settings.dead_letter_topic)
     if not settings.access_log:  # one INFO line per Kafka message costs more than the message
         broker.config.logger.params_storage.set_level(logging.WARNING)
     engine = make_engine(settings.database_url)
@@ -111,7 +133,16 @@ def build_service(
         )
     )
     return IngestService(
-        settings, broker, engine, store, markets, ingestor, metrics, tokens, pseudonymise
+        settings,
+        broker,
+        engine,
+        store,
+        markets,
+        ingestor,
+        metrics,
+        tokens,
+        pseudonymise,
+        record_batches,
     )
 
 
@@ -134,10 +165,14 @@ async def running(service: IngestService) -> AsyncIterator[None]:
         consumer, settings.markets_topic, partitions.get(settings.markets_topic, [])
     )
     try:
+        if service.record_batches is not None:
+            await service.record_batches.start()
         await service.broker.start()
         yield
     finally:
         await service.broker.stop()
+        if service.record_batches is not None:
+            await service.record_batches.stop()
         await consumer.stop()
         service.engine.dispose()
 

@@ -1,6 +1,7 @@
 """Business rules of ingest (pure): a submission becomes events at version 1, or problems."""
 
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from services.ingest.hours import HoursLineFacts, check_hours_lines
@@ -22,9 +23,14 @@ from shared.events import (
 Pseudonymise = Callable[[str], str]
 
 
+@cache
+def _names_of(shape: type[Submission]) -> set[str]:
+    return set(shape.model_fields)
+
+
 def fields_of(submission: Submission, shape: type[Submission]) -> dict[str, Any]:
     """The fields of the shape only (a raw submission also carries its type and version)."""
-    return submission.model_dump(include=set(shape.model_fields))
+    return submission.model_dump(include=_names_of(shape))
 
 
 def market_event(submission: MarketSubmission, ctx: RuleContext) -> MarketNotified | list[Problem]:

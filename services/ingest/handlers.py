@@ -57,8 +57,13 @@ def _readable_headers(record: Any) -> Any:
 async def safe_batch_parser(
     records: tuple[Any, ...], original: Callable[[tuple[Any, ...]], Awaitable[Any]]
 ) -> Any:
-    """FastStream's batch parser, on records whose headers always decode."""
-    return await original(tuple(_readable_headers(record) for record in records))
+    """FastStream's batch message, without decoding every record's headers (the intake reads
+    the records): FastStream parses the first one, whose headers always decode, and the
+    message carries the whole batch (what is committed, or rewound on failure)."""
+    batch = tuple(records)  # the test broker passes a list
+    message = await original((_readable_headers(batch[0]),))
+    message.raw_message = batch
+    return message
 
 
 async def no_decoding(_message: StreamMessage[Any]) -> Any:

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from faststream.kafka import KafkaBroker
 
+from services.ingest.record_batches import Outgoing, RecordBatches
 from shared.events import Event
 from shared.topics import topic_for
 
@@ -70,3 +71,49 @@ class BrokerDeadLetters:
                 pending.append(sent)
         if pending:
             await asyncio.gather(*pending)
+
+
+JSON_HEADERS = [("content-type", b"application/json")]
+
+
+class BatchPublisher:
+    """Events appended into record batches (one per partition), all acknowledged on return."""
+
+    def __init__(self, batches: RecordBatches) -> None:
+        self._batches = batches
+
+    async def publish(self, events: Sequence[Event]) -> None:
+        """Raises when any event was not acknowledged (acks=all, idempotent producer)."""
+        await self._batches.send(
+            [
+                Outgoing(
+                    topic_for(event).name,
+                    event.key.encode(),
+                    event.model_dump_json().encode(),
+                    JSON_HEADERS,
+                )
+                for event in events
+            ]
+        )
+
+
+class BatchDeadLetters:
+    """Dead letters appended into record batches, acknowledged before the raw offsets move."""
+
+    def __init__(self, batches: RecordBatches, topic: str) -> None:
+        self._batches = batches
+        self._topic = topic
+
+    async def send(self, letters: Sequence["DeadLetter"]) -> None:
+        """Raises when any dead letter was not acknowledged."""
+        await self._batches.send(
+            [
+                Outgoing(
+                    self._topic,
+                    letter.key,
+                    letter.value,
+                    [(name, value.encode()) for name, value in letter.headers.items()],
+                )
+                for letter in letters
+            ]
+        )

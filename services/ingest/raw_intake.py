@@ -72,7 +72,7 @@ class RawIntake:
             batch = [(record, unit) for record, unit in units if unit.kind in phase]
             if not batch:
                 continue
-            outcomes = await self.ingestor.process([unit for _, unit in batch])
+            outcomes = await self.ingestor.process([unit for _, unit in batch], per_sender=True)
             for (record, _), outcome in zip(batch, outcomes, strict=True):
                 if isinstance(outcome, Refused):
                     letters.append(dead_letter(record, self._refusal(outcome), self.pseudonymise))

@@ -2,7 +2,7 @@
 
 import json
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 
 from shared.events import Event
@@ -55,9 +55,15 @@ class SubmissionRecord:
     receipts: list[Receipt]
 
 
+_RECEIPT_FIELDS = tuple(field.name for field in fields(Receipt))
+
+
 def dump_receipts(receipts: Sequence[Receipt]) -> str:
     """Receipts as stored."""
-    return json.dumps([asdict(receipt) for receipt in receipts], separators=(",", ":"))
+    return json.dumps(
+        [{name: getattr(receipt, name) for name in _RECEIPT_FIELDS} for receipt in receipts],
+        separators=(",", ":"),
+    )
 
 
 def load_receipts(text: str) -> list[Receipt]:

@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Protocol, TypeVar
 
 from psycopg.errors import UniqueViolation
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Table, bindparam, select, text, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -19,7 +19,7 @@ from services.ingest.records import (
     dump_receipts,
     load_receipts,
 )
-from services.ingest.sql_bulk import bulk_insert, bulk_upsert
+from services.ingest.sql_bulk import among, bulk_insert, bulk_upsert, is_postgresql
 from services.ingest.tables import TABLES, ContractRow, EventVersionRow, SubmissionRow
 from services.ingest.versioning import Versioner
 from services.ingest.versions import Known, identity_of
@@ -72,6 +72,11 @@ class SqlStore:
     def create_tables(self) -> None:
         """Create ingest's tables when missing."""
         SQLModel.metadata.create_all(self._engine, tables=TABLES)
+        if self._engine.dialect.name == "postgresql":
+            # a version row is written, then flagged published once the broker acknowledged:
+            # with room left on its page that update is HOT (no index entries), 3x cheaper
+            with self._engine.begin() as connection:
+                connection.execute(text(f"ALTER TABLE {VERSIONS.name} SET (fillfactor = 50)"))
 
     def reserve(self, batch: Sequence[Pending]) -> list[Reservation]:
         """Give every event its version; retried when another writer raced on an identity."""
@@ -110,8 +115,15 @@ class SqlStore:
         identities = sorted({identity_of(event) for pending in batch for event in pending.events})
         found: dict[str, Known] = {}
         columns = (c.identity, c.version, c.content_hash, c.submission_id, c.published)
-        for part in chunks(identities):
-            query = select(*columns).where(c.identity.in_(part)).with_for_update()
+        if is_postgresql(session):
+            # the rows are hot: at the default cost of a random read (4, spinning disks) the
+            # planner scans the whole table rather than probe the key 1 000 times
+            session.execute(text("SET LOCAL random_page_cost = 1.1"))
+            parts: Iterable[Sequence[str]] = [identities]  # one array, one statement
+        else:
+            parts = chunks(identities)
+        for part in parts:
+            query = select(*columns).where(among(session, c.identity, part)).with_for_update()
             for identity, version, digest, submission_id, published in session.execute(query):
                 found[identity] = Known(version, digest, submission_id, published)
         return found

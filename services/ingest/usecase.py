@@ -2,7 +2,7 @@
 
 import asyncio
 import uuid
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -77,8 +77,11 @@ class Ingestor:
         self._metrics = metrics
         self._reserving = asyncio.Lock()
 
-    async def process(self, units: Sequence[Unit]) -> list[Outcome]:
-        """The outcome of each unit, in order; raises PublishError when the broker fails."""
+    async def process(self, units: Sequence[Unit], *, per_sender: bool = False) -> list[Outcome]:
+        """The outcome of each unit, in order; raises PublishError when the broker fails.
+
+        With `per_sender` (a raw batch: nobody is answered its submission ids) the accepted
+        units of each sender are recorded as one submission, in one row."""
         outcomes: dict[int, Outcome] = {}
         holders = self._markets.holders
         for index, unit in enumerate(units):
@@ -103,7 +106,9 @@ class Ingestor:
         for index, outcome in outcomes.items():
             self._count_refusal(units[index], outcome)
         if built:
-            accepted = await self._publish([units[i] for i, _ in built], [e for _, e in built])
+            accepted = await self._publish(
+                [units[i] for i, _ in built], [e for _, e in built], per_sender
+            )
             outcomes.update(zip((i for i, _ in built), accepted, strict=True))
         return [outcomes[index] for index in range(len(units))]
 
@@ -127,11 +132,19 @@ class Ingestor:
         )
 
     async def _publish(
-        self, units: Sequence[Unit], events: Sequence[list[Event]]
+        self, units: Sequence[Unit], events: Sequence[list[Event]], per_sender: bool
     ) -> list[Accepted]:
         now = self._clock()
+        sender_ids: defaultdict[str, str] = defaultdict(lambda: str(uuid.uuid4()))
         batch = [
-            Pending(str(uuid.uuid4()), unit.source, unit.kind.value, unit.principal.name, now, evs)
+            Pending(
+                sender_ids[unit.principal.name] if per_sender else str(uuid.uuid4()),
+                unit.source,
+                unit.kind.value,
+                unit.principal.name,
+                now,
+                evs,
+            )
             for unit, evs in zip(units, events, strict=True)
         ]
         async with self._reserving:
@@ -155,13 +168,17 @@ class Ingestor:
         return [Accepted(r.submission_id, r.replayed, r.receipts) for r in reservations]
 
     def _count_accepted(self, units: Sequence[Unit], reservations: Sequence[Reservation]) -> None:
+        accepted: Counter[tuple[str, str]] = Counter()
+        published: Counter[tuple[str, str]] = Counter()
         for unit, reservation in zip(units, reservations, strict=True):
-            counts = Counter(receipt.event_type for receipt in reservation.receipts)
-            for event_type, count in counts.items():
-                self._metrics.events_accepted.labels(event_type, unit.source).inc(count)
-            published = Counter(type(event).__name__ for event in reservation.to_publish)
-            for event_type, count in published.items():
-                self._metrics.events_published.labels(event_type, unit.source).inc(count)
+            for receipt in reservation.receipts:
+                accepted[receipt.event_type, unit.source] += 1
+            for event in reservation.to_publish:
+                published[type(event).__name__, unit.source] += 1
+        for labels, count in accepted.items():
+            self._metrics.events_accepted.labels(*labels).inc(count)
+        for labels, count in published.items():
+            self._metrics.events_published.labels(*labels).inc(count)
 
     def _count_refusal(self, unit: Unit, outcome: Outcome) -> None:
         if isinstance(outcome, Refused):

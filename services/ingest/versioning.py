@@ -66,23 +66,29 @@ class Versioner:
     def submission_rows(
         batch: Sequence[Pending], reservations: Sequence[Reservation]
     ) -> tuple[list[dict[str, Any]], list[str]]:
-        """New submissions to insert, and earlier ones that are replayed."""
-        new: list[dict[str, Any]] = []
+        """New submissions to insert, and earlier ones that are replayed.
+
+        Pendings that share a submission id (a raw batch) are recorded as one submission,
+        with all their receipts."""
+        new: dict[str, dict[str, Any]] = {}
         replayed: list[str] = []
         for pending, reservation in zip(batch, reservations, strict=True):
             if reservation.replayed:
                 replayed.append(reservation.submission_id)
                 continue
-            new.append(
-                {
+            row = new.get(pending.submission_id)
+            if row is None:
+                row = new[pending.submission_id] = {
                     "id": pending.submission_id,
                     "source": pending.source,
                     "kind": pending.kind,
                     "principal": pending.principal,
-                    "status": "pending" if reservation.to_publish else "published",
+                    "status": "published",
                     "received_at": pending.received_at,
-                    "published_at": None if reservation.to_publish else pending.received_at,
-                    "receipts": reservation.receipts,
+                    "published_at": pending.received_at,
+                    "receipts": [],
                 }
-            )
-        return new, replayed
+            if reservation.to_publish:
+                row["status"], row["published_at"] = "pending", None
+            row["receipts"].extend(reservation.receipts)
+        return list(new.values()), list(dict.fromkeys(replayed))
