@@ -1,62 +1,69 @@
 """End-to-end freshness: a monthly report accepted by ingest -> the changed value on /v1/indicators.
 
 Usage (from the repository root):
-    .venv/bin/python -m bench.pipeline_freshness [--rate 200] [--seconds 30] [--kafka-port 39292]
-        [--poll-ms 5] [--postgres postgresql+psycopg://insertion:insertion@127.0.0.1:5432/postgres]
+    .venv/bin/python -m bench.pipeline_freshness [--rate 200] [--seconds 30] [--batch 10]
+        [--kafka-port 39292] [--poll-ms 5] [--year 2025] [--keep-logs]
+        [--postgres postgresql+psycopg://insertion:insertion@127.0.0.1:5432/postgres]
 
-What runs: a broker of its own (deploy/kafka/kafka.sh on --kafka-port, refused if one already
-runs there; stopped and deleted at the end), the topics, and the three services as processes
-(`python -m services.ingest|clauses|indicators`, as deploy/up.sh starts them) on SQLite files
-in a temporary directory, or with --postgres on two databases of that server (default
-fresh_ingest and fresh_clauses) which the bench DROPS and creates again at start, since the
-clauses ledger keeps its Kafka offsets in its database and must start as empty as the broker.
-All traffic is on 127.0.0.1.
+What runs: a broker of its own (deploy/kafka/kafka.sh on --kafka-port, refused if that port
+or the next is taken; stopped, its data deleted, at the end), the topics, and the three
+services as processes (`python -m services.ingest|clauses|indicators`, as deploy/up.sh
+starts them) on SQLite files in a temporary directory, or with --postgres on two databases
+of that server (--databases, default fresh_ingest,fresh_clauses) which the bench DROPS and
+creates again at start: the clauses ledger keeps its Kafka offsets in its database, so it
+must start as empty as the broker. All traffic is on 127.0.0.1. Everything stops by itself:
+the load is a fixed count, the poller stops once a poll sent after the last 202 sees every
+accepted report or --settle seconds after the load.
 
-Set-up, through ingest's HTTP API with a facilitator token: M markets notified in 2024 with
-an insertion clause, 100 holders each, one work contract per (market, holder), so that
-every report of the run has an identity of its own (market, employer, month of YEAR): M is
-the smallest that gives enough identities (12 months x 100 holders per market). A few
-warm-up reports go through the whole pipeline before the clock starts.
+Set-up, through ingest's HTTP API with a facilitator token: M markets notified in December
+of the year before --year, each with an insertion clause and 100 holders, and one work
+contract per (market, holder); M is the smallest that gives every report of the run an
+identity of its own (market, employer, month of --year: 12 x 100 per market), so each
+report adds its hours (nothing is replaced). 20 warm-up reports go through the whole
+pipeline and are seen on the indicators before the clock starts.
 
-Load: an open loop sends report i at t0 + i / rate, each in its own task (a slow answer
-never delays the next send), each one line of a known number of hours (1.00 to 19.99, with
-cents, so that totals identify sets of reports better than equal hours would). A poller
-asks `GET /v1/indicators?year=YEAR&axis=social` one request at a time, every --poll-ms
-after the previous answer, and records the total `social.insertion_hours` it sees.
+Load: an open loop; request r is due at t0 + r * batch / rate whatever the earlier answers
+(at most --in-flight requests await an answer; a request past that waits, which shows as
+time behind schedule, and "NOT steady" is printed when a request started over 1 s late).
+--batch N posts lists of N reports (`POST /v1/monthly-hours`, all or nothing), still `rate`
+reports per second; the default, 10, is 20 POSTs a second. --batch 1 posts each report
+alone: on the 2-core development machine ingest then takes about 50 POSTs a second, so the
+load is not steady at 200/s and the figures are those of a saturated ingest. Each report
+is one line of a known number of hours (1.00 to 19.99, varied to the cent). A poller asks
+`GET /v1/indicators?year=YEAR&axis=social` one request at a time, --poll-ms after the
+previous answer, and records the total `social.insertion_hours`.
 
 What is measured (bench/freshness_matching.match): reports are ranked by the arrival of
-their 202. Report k is visible at the answer of the first poll sent after its 202 arrived
-whose total is at least the warm-up total plus the hours of reports 1..k (in 202 order). Its
-freshness is that answer's time minus the 202's time, on one monotonic clock. So it
-includes the publication is already acknowledged (ingest answers 202 after acks=all), clauses
-(consume, fold in a database transaction, publish the aggregate change), the indicators
-(consume, fold, recompute on read) and the poll's own round trip and cadence (a report
-already visible is found one poll after its 202: the resolution is the poll gap printed).
-When the pipeline applies reports in another order than their 202s arrived, the ranking
-pairs the k-th 202 with the moment k reports' worth of hours were visible; the bench counts
-the polls whose total is no prefix sum of the 202 order, so that this is seen, not assumed.
+their 202. Report k is visible at the answer of the first poll *sent after its 202
+arrived* whose total is at least the warm-up total plus the hours of reports 1..k (in 202
+order). Its freshness is that answer's time minus the 202's time, on one monotonic clock.
+Ingest answers 202 once the broker acknowledged (acks=all), so this is the time for clauses
+(consume, fold in a database transaction, publish the aggregate change) and the indicators
+(consume, fold, recompute on read), plus the poll's own round trip and cadence: a report
+already visible at its 202 is found one poll later (the resolution is the poll gap
+printed). When the pipeline applies reports in another order than their 202s arrived (they
+are concurrent), the ranking pairs the k-th 202 with the first moment k reports' worth of
+hours are visible; the bench prints how many polls saw a total that is no prefix sum of
+the 202 order, so that this is seen, not assumed.
 
-Baselines measured in the same run: ingest alone (POST -> 202 of the same reports), and a
+Baselines measured in the same run: ingest alone (POST -> 202 of the same requests), and a
 bare Kafka hop on the same broker (produce with acks=all -> consumed, at the same rate,
 after the load). The ratios printed are freshness / baseline.
 """
 
 import argparse
 import asyncio
-import hashlib
 import math
-import os
 import secrets
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -64,212 +71,21 @@ from typing import Any
 import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from bench.freshness_matching import Accepted, Observation, match, percentile
+from bench.freshness_plan import HOLDERS, Plan
+from bench.pipeline_stack import (
+    REPO,
+    Services,
+    own_broker,
+    postgres_databases,
+    service_env,
+    start_services,
+    wait_healthy,
+)
 
-REPO = Path(__file__).resolve().parents[1]
-KAFKA_SCRIPT = REPO / "deploy" / "kafka" / "kafka.sh"
-HOLDERS = 100  # a market lists at most 100 holders
 INDICATOR = "social.insertion_hours"
 WARMUP = 20
-SERVICE_PREFIXES = ("INGEST_", "CLAUSES_", "INDICATORS_", "DATABASE_URL", "KAFKA_")
-
-
-def free_port(pair: bool = False) -> int:
-    """A free TCP port on 127.0.0.1 (and the next one too, for Kafka's controller)."""
-    for _ in range(100):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port: int = probe.getsockname()[1]
-        if not pair or port_free(port + 1):
-            return port
-    raise RuntimeError("no free port")
-
-
-def port_free(port: int) -> bool:
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
-@contextmanager
-def own_broker(port: int) -> Iterator[str]:
-    """deploy/kafka/kafka.sh on the port, for this run only; stopped (data deleted) at the end."""
-    env = {**os.environ, "KAFKA_PORT": str(port)}
-    if not (port_free(port) and port_free(port + 1)):
-        raise SystemExit(f"port {port} or {port + 1} is taken: choose another --kafka-port")
-    script = ["bash", str(KAFKA_SCRIPT)]
-    started = subprocess.run([*script, "start"], env=env, capture_output=True, text=True)
-    if started.returncode != 0:
-        raise SystemExit(f"kafka.sh start failed:\n{started.stdout}{started.stderr}")
-    try:
-        yield f"127.0.0.1:{port}"
-    finally:
-        subprocess.run([*script, "stop"], env=env, capture_output=True, check=False)
-
-
-@contextmanager
-def postgres_databases(server: str, names: Sequence[str]) -> Iterator[list[str]]:
-    """The named databases on the server, dropped and created empty (they are the bench's)."""
-    base = make_url(server)
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            for name in names:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-                connection.execute(text(f'CREATE DATABASE "{name}"'))
-    finally:
-        admin.dispose()
-    yield [base.set(database=name).render_as_string(hide_password=False) for name in names]
-
-
-def service_env(kafka: str, **settings: str) -> dict[str, str]:
-    """Our environment minus any service or broker setting, plus these."""
-    inherited = {k: v for k, v in os.environ.items() if not k.startswith(SERVICE_PREFIXES)}
-    return {**inherited, "KAFKA_BOOTSTRAP_SERVERS": kafka, **settings}
-
-
-@dataclass
-class Services:
-    """The three processes and their base URLs."""
-
-    urls: dict[str, str]
-    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
-
-    def stop(self) -> None:
-        """Terminate each process this bench started, by its handle."""
-        for process in self.processes.values():
-            process.terminate()
-        for process in self.processes.values():
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=5)
-
-
-def start_services(kafka: str, dbs: tuple[str, str], token: str, logs: Path) -> Services:
-    """`python -m services.<name>` for the three services, as deploy/up.sh starts them."""
-    ports = {name: free_port() for name in ("ingest", "clauses", "indicators")}
-    digest = hashlib.sha256(token.encode()).hexdigest()
-    envs = {
-        "ingest": service_env(
-            kafka,
-            DATABASE_URL=dbs[0],
-            INGEST_PSEUDONYMISATION_KEY="bench-" + secrets.token_urlsafe(32),
-            INGEST_TOKENS=f'[{{"name": "bench", "role": "facilitator", "sha256": "{digest}"}}]',
-            INGEST_PORT=str(ports["ingest"]),
-        ),
-        "clauses": service_env(
-            kafka, CLAUSES_DATABASE_URL=dbs[1], CLAUSES_HTTP_PORT=str(ports["clauses"])
-        ),
-        "indicators": service_env(kafka, INDICATORS_PORT=str(ports["indicators"])),
-    }
-    services = Services({name: f"http://127.0.0.1:{port}" for name, port in ports.items()})
-    for name, env in envs.items():
-        with (logs / f"{name}.log").open("wb") as output:
-            services.processes[name] = subprocess.Popen(
-                [sys.executable, "-m", f"services.{name}"],
-                cwd=REPO, env=env, stdout=output, stderr=subprocess.STDOUT,
-            )  # fmt: skip
-    return services
-
-
-async def wait_healthy(services: Services, logs: Path, within: float = 120) -> None:
-    """Every service answers /health with 200 (indicators: and has caught up)."""
-    deadline = time.monotonic() + within
-    async with httpx.AsyncClient(timeout=2) as client:
-        for name, url in services.urls.items():
-            while True:
-                if services.processes[name].poll() is not None:
-                    tail = (logs / f"{name}.log").read_text(errors="replace")[-3000:]
-                    raise RuntimeError(f"{name} exited during startup:\n{tail}")
-                try:
-                    response = await client.get(f"{url}/health")
-                    if response.status_code == 200 and response.json().get("caught_up", True):
-                        break
-                except httpx.HTTPError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise TimeoutError(f"{name} not healthy within {within} s (see {logs})")
-                await asyncio.sleep(0.2)
-
-
-@dataclass(frozen=True)
-class Plan:
-    """The identities of the run: markets, their holders, a contract per (market, holder)."""
-
-    run: str
-    year: int
-    markets: int
-
-    def market_id(self, m: int) -> str:
-        return f"FRESH-{self.run}-{m:03d}"
-
-    @staticmethod
-    def siret(h: int) -> str:
-        return f"{79000000000000 + h:014d}"
-
-    def identity(self, i: int) -> tuple[int, int, int]:
-        """Report i's market, holder and month: consecutive reports go to different markets."""
-        rest, m = divmod(i, self.markets)
-        month, h = divmod(rest, HOLDERS)
-        return m, h, month + 1
-
-    @staticmethod
-    def cents(i: int) -> int:
-        """Report i's hours in hundredths: 1.00 to 19.99, varied."""
-        return 100 + (i * 7919) % 1900
-
-    def market(self, m: int) -> dict[str, Any]:
-        return {
-            "market_id": self.market_id(m),
-            "buyer": {"siret": "23440003400026", "name": "Acheteur du banc d'essai"},
-            "title": f"Marché de mesure {m}",
-            "category": "works",
-            "amount_ht": "1250000.00",
-            "notification_date": f"{self.year - 1}-12-01",
-            "duration_months": 36,
-            "holders": [
-                {"siret": self.siret(h), "is_sme": True, "in_territory": True}
-                for h in range(HOLDERS)
-            ],
-            "social_considerations": ["social_clause"],
-            "insertion_commitment": {"hours_per_10k_eur_ht": 10, "min_hours_per_year": 150},
-        }
-
-    def contract(self, m: int, h: int) -> dict[str, Any]:
-        return {
-            "contract_id": f"C-{m:03d}-{h:03d}",
-            "beneficiary_id": f"{self.run}-{m:03d}-{h:03d}",
-            "gender": ("female", "male")[h % 2],
-            "contract_type": "cddi",
-            "eligible_public": "rsa",
-            "modality": "direct_hire",
-            "employer_siret": self.siret(h),
-            "market_id": self.market_id(m),
-            "start_date": f"{self.year}-01-01",
-        }
-
-    def report(self, i: int) -> dict[str, Any]:
-        m, h, month = self.identity(i)
-        cents = self.cents(i)
-        line = {
-            "beneficiary_id": f"{self.run}-{m:03d}-{h:03d}",
-            "contract_id": f"C-{m:03d}-{h:03d}",
-            "insertion_hours": f"{cents // 100}.{cents % 100:02d}",
-        }
-        return {
-            "market_id": self.market_id(m),
-            "employer_siret": self.siret(h),
-            "period": f"{self.year}-{month:02d}",
-            "lines": [line],
-        }
 
 
 async def post(client: httpx.AsyncClient, path: str, body: Any) -> None:
@@ -326,9 +142,12 @@ async def load(client: httpx.AsyncClient, plan: Plan, run: Run, first: int, coun
             body = [plan.report(i) for i in indexes]
             try:
                 response = await client.post("/v1/monthly-hours", json=body)
-            except httpx.HTTPError as error:
-                run.refused.append(f"reports {indexes}: {type(error).__name__} {error}")
-                return
+            except httpx.TransportError:  # e.g. a kept-alive connection the server closed
+                try:  # the same body again is safe: ingest answers a replay with 202
+                    response = await client.post("/v1/monthly-hours", json=body)
+                except httpx.HTTPError as error:
+                    run.refused.append(f"reports {indexes}: {type(error).__name__} {error}")
+                    return
         answered = time.perf_counter()
         if response.status_code == 202:
             run.accepted.extend(Accepted(answered, plan.cents(i)) for i in indexes)
@@ -380,6 +199,7 @@ async def kafka_hop(bootstrap: str, rate: float, seconds: float) -> list[float]:
         await admin.create_topics([NewTopic(topic, 3, 1)])
     finally:
         await admin.close()
+    await asyncio.sleep(1)  # the partitions' leaders become known
     await producer.start()
     await consumer.start()
     sent_at: dict[bytes, float] = {}
@@ -441,6 +261,8 @@ def report(args: argparse.Namespace, run: Run, base: int, took: float, hops: lis
         f"{1000 * run.late:.0f} ms after its due time): {len(run.accepted)} accepted (202), "
         f"{len(run.refused)} refused or failed"
     )
+    if run.late > 1:
+        print("                NOT steady: ingest did not keep up with the rate asked")
     for line in run.refused[:3]:
         print(f"                {line}")
     print(
@@ -504,7 +326,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", type=float, default=200, help="reports per second")
     parser.add_argument("--seconds", type=float, default=30, help="duration of the load")
     parser.add_argument("--kafka-port", type=int, default=39292, help="the bench's own broker")
-    parser.add_argument("--batch", type=int, default=1, help="reports per POST (a JSON list)")
+    parser.add_argument("--batch", type=int, default=10, help="reports per POST (a list)")
     parser.add_argument("--in-flight", type=int, default=64, help="requests awaiting an answer")
     parser.add_argument("--poll-ms", type=float, default=5, help="pause between polls")
     parser.add_argument("--settle", type=float, default=30, help="wait after the load, at most")
