@@ -4,13 +4,8 @@ Exactly once: each batch loads from the database the part of the ledger it can t
 folds its events there with the pure domain, and commits in ONE transaction what changed
 in the ledger, the aggregates, the outbox and the consumed offsets; the consumer reads
 from the committed offsets. Nothing lives only in memory, so a crash, or a failed commit
-(after which the consumer is rewound to the committed offsets), loses nothing.
-
-Publishing is after the commit, hence at least once; that is harmless because each
-message holds the absolute value of an aggregate under its key (a consumer upserts by
-key). A change is written to the outbox in the commit, under the batch's sequence
-number, and removed by a later commit once published, so a crash between commit and
-publish loses nothing: the outbox is published again on recovery.
+(after which the consumer is rewound to the committed offsets), loses nothing. The
+changes are then published from the outbox (`services.clauses.outbox`).
 """
 
 import asyncio
@@ -24,14 +19,14 @@ from pydantic import ValidationError
 
 from services.clauses.domain import Change, Outcome, Projector, last_closed_month
 from services.clauses.metrics import Metrics
-from services.clauses.store import Batch, LedgerStore, Published, TopicPartition
+from services.clauses.outbox import Outbox, Publish, messages
+from services.clauses.store import Batch, LedgerStore, TopicPartition
 from services.clauses.working_set import WorkingSet
-from shared.aggregates import AggregateChanged, ClauseStatus, aggregate_key
+from shared.aggregates import ClauseStatus
 from shared.events import Event, decode_event
 
 logger = logging.getLogger(__name__)
 
-Publish = Callable[[Sequence[Published]], Awaitable[None]]
 Rewind = Callable[[Mapping[TopicPartition, int]], Awaitable[None]]
 MARKETS_PER_REFRESH = 500
 
@@ -63,14 +58,12 @@ class Pipeline:
         metrics: Metrics,
         exactly_once: bool = True,
     ) -> None:
-        self.store, self.publish, self.clock, self.metrics = store, publish, clock, metrics
+        self.store, self.clock, self.metrics = store, clock, metrics
+        self.outbox = Outbox(publish, metrics)
         self.exactly_once = exactly_once
         self.rewind: Rewind = _no_rewind
         self.offsets: dict[TopicPartition, int] = {}
         self._as_of: str | None = None  # the closed month the statuses are as of
-        self._seq = 0  # sequence number of the last committed batch
-        self._published_until = 0  # the changes of batches up to this one are published
-        self._unconfirmed: list[Published] = []
         self._fenced: set[TopicPartition] = set()
         self._rewind_needed = False
         self._lock = asyncio.Lock()
@@ -113,10 +106,8 @@ class Pipeline:
     async def _recover(self) -> None:
         self.offsets = await asyncio.to_thread(self.store.offsets)
         pending = await asyncio.to_thread(self.store.outbox)
-        self._seq = max([self._seq, *(row.seq for row in pending)])
-        self._unconfirmed = [(row.key, row.payload) for row in pending]
-        self._published_until = 0
-        await self._publish([])
+        self.outbox.restore(pending)
+        await self.outbox.flush()
         self.metrics.clause_statuses(await asyncio.to_thread(self.store.status_counts))
         logger.info("recovered: %d outbox rows republished", len(pending))
 
@@ -161,13 +152,13 @@ class Pipeline:
     async def _commit(
         self, working: WorkingSet, changes: list[Change], offsets: dict[TopicPartition, int]
     ) -> None:
-        outbox = self._outbox(changes)
+        published = messages(changes, self.clock())
         batch = Batch(
-            seq=self._seq + 1,
+            seq=self.outbox.seq + 1,
             working=working,
             changes=changes,
-            outbox=outbox,
-            published_until=self._published_until,
+            outbox=published,
+            published_until=self.outbox.published_until,
             offsets=offsets if self.exactly_once else {},
         )
         try:
@@ -177,8 +168,7 @@ class Pipeline:
             self._rewind_needed = True  # the consumer moved past records not committed
             raise
         self.offsets.update(offsets)
-        self._seq = batch.seq
-        await self._publish(outbox)
+        await self.outbox.committed(batch.seq, published)
         if any(isinstance(change.aggregate, ClauseStatus) for change in changes):
             self.metrics.clause_statuses(await asyncio.to_thread(self.store.status_counts))
 
@@ -197,23 +187,3 @@ class Pipeline:
             self.metrics.event_applied(type(event).__name__, record.timestamp_ms)
         else:
             self.metrics.event_ignored(type(event).__name__, outcome.value)
-
-    def _outbox(self, changes: Sequence[Change]) -> list[Published]:
-        applied_at = self.clock()
-        outbox = []
-        for change in changes:
-            key = aggregate_key(change.aggregate)
-            message = AggregateChanged.model_construct(
-                schema_version=1, key=key, aggregate=change.aggregate, applied_at=applied_at
-            )
-            outbox.append((key, message.model_dump_json()))
-        return outbox
-
-    async def _publish(self, outbox: list[Published]) -> None:
-        """Publish everything committed and not yet confirmed; the next commit forgets it."""
-        self._unconfirmed += outbox
-        if self._unconfirmed:
-            await self.publish(self._unconfirmed)
-            self.metrics.published.inc(len(self._unconfirmed))
-            self._unconfirmed = []
-        self._published_until = self._seq

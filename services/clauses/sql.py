@@ -1,18 +1,66 @@
-"""Bulk writes on SQLite and PostgreSQL: upsert by primary key, delete by key."""
+"""Bulk reads and writes on SQLite and PostgreSQL: by lists of keys, upserts by primary key."""
 
-from collections.abc import Sequence
+from collections.abc import Collection, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table, any_, bindparam, delete
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    Table,
+    any_,
+    bindparam,
+    delete,
+    select,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import SQLModel
 
 RowValues = dict[str, Any]
+_CHUNK = 2000  # values per IN (...) list on SQLite, well under its parameter limit
+
+
+def key_text(key: tuple[Any, ...]) -> str:
+    """A composite key as one column: its parts joined by | (identifiers never hold one)."""
+    return "|".join(str(part) for part in key)
 
 
 def table_of(model: type[SQLModel]) -> Table:
     """The Core table of a SQLModel table class."""
     return SQLModel.metadata.tables[str(model.__tablename__)]
+
+
+def rows_where(
+    connection: Connection,
+    model: type[SQLModel],
+    column: str,
+    values: Collection[Any],
+    *,
+    columns: Sequence[str] = (),
+) -> Iterator[Any]:
+    """Rows (or some of their columns) whose column is one of the values.
+
+    PostgreSQL gets the values as one array parameter (= ANY): rendering and parsing
+    thousands of IN parameters cost more than the query; SQLite gets IN lists in chunks.
+    """
+    table = table_of(model)
+    query = select(*(table.c[name] for name in columns)) if columns else select(table)
+    return where_in(connection, query, table.c[column], values)
+
+
+def where_in(
+    connection: Connection, query: Select[Any], column: ColumnElement[Any], values: Collection[Any]
+) -> Iterator[Any]:
+    """The rows of a query restricted to a column's values (see `rows_where`)."""
+    wanted = list(values)
+    if not wanted:
+        return
+    if connection.dialect.name == "postgresql":
+        array = bindparam("wanted", wanted, type_=postgresql.ARRAY(column.type))
+        yield from connection.execute(query.where(column == any_(array)))
+        return
+    for start in range(0, len(wanted), _CHUNK):
+        yield from connection.execute(query.where(column.in_(wanted[start : start + _CHUNK])))
 
 
 def upsert(connection: Connection, model: type[SQLModel], rows: Sequence[RowValues]) -> None:
@@ -64,6 +112,6 @@ def delete_where(
         array = bindparam("wanted", list(values), type_=postgresql.ARRAY(table.c[column].type))
         connection.execute(delete(table).where(table.c[column] == any_(array)))
         return
-    for start in range(0, len(values), 1000):
-        chunk = values[start : start + 1000]
+    for start in range(0, len(values), _CHUNK):
+        chunk = values[start : start + _CHUNK]
         connection.execute(delete(table).where(table.c[column].in_(chunk)))

@@ -11,15 +11,15 @@ topics therefore always agree.
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, Protocol
+from typing import NamedTuple, Protocol
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
 from services.clauses.domain import Change
-from services.clauses.rows import row_of
-from services.clauses.sql import RowValues, delete_where, table_of, upsert
+from services.clauses.rows import changed_rows
+from services.clauses.sql import delete_where, table_of, upsert
 from services.clauses.tables import (
     ClauseStatusRow,
     ConsumedOffset,
@@ -161,7 +161,7 @@ class SqlStore:
         with self.engine.begin() as connection:
             if batch.working is not None:
                 write_back(connection, batch.working)
-            for model, (present, absent) in _split(batch.changes).items():
+            for model, (present, absent) in changed_rows(batch.changes).items():
                 upsert(connection, model, present)
                 (column,) = table_of(model).primary_key.columns
                 delete_where(connection, model, column.name, absent)
@@ -174,19 +174,3 @@ class SqlStore:
                 for (topic, partition), offset in batch.offsets.items()
             ]
             upsert(connection, ConsumedOffset, offsets)
-
-
-def _split(changes: Sequence[Change]) -> dict[type[SQLModel], tuple[list[RowValues], list[Any]]]:
-    """Rows to upsert and primary keys to delete, by table."""
-    split: dict[type[SQLModel], tuple[list[RowValues], list[Any]]] = {
-        model: ([], []) for model in (HoursCellRow, DistinctCountRow, ClauseStatusRow)
-    }
-    for change in changes:
-        model, values = row_of(change.aggregate)
-        present, absent = split[model]
-        if change.present:
-            present.append(values)
-        else:
-            (column,) = table_of(model).primary_key.columns
-            absent.append(values[column.name])
-    return split

@@ -140,7 +140,7 @@ async def test_the_changes_of_a_crash_between_commit_and_publish_are_published_o
         raise ConnectionError("broker unreachable")
 
     await deliver(clauses, [])
-    clauses.pipeline.publish = broker_down
+    clauses.pipeline.outbox.publish = broker_down
     with pytest.raises(ConnectionError):
         await deliver(clauses, [a_market(), a_contract(), an_hours_report()], start=False)
     restarted = build(ClausesSettings(database_url=database_url), clock=lambda: NOW)
