@@ -16,7 +16,8 @@ from sqlalchemy.engine import Engine
 from services.clauses.api import api_router
 from services.clauses.handlers import build_router
 from services.clauses.metrics import Metrics
-from services.clauses.pipeline import Pipeline, Publish
+from services.clauses.outbox import Publish
+from services.clauses.pipeline import Pipeline
 from services.clauses.queries import SqlReader
 from services.clauses.settings import ClausesSettings
 from services.clauses.store import Published, SqlStore

@@ -2,12 +2,11 @@
 
 import math
 import time
-from collections import Counter as Tally
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Mapping
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
-from shared.aggregates import ClauseStatus, ClauseStatusCode
+from shared.aggregates import ClauseStatusCode
 
 
 class Metrics:
@@ -75,12 +74,11 @@ class Metrics:
         """Count an ignored event and why."""
         self.ignored.labels(event_type, reason).inc()
 
-    def clause_statuses(self, statuses: Iterable[ClauseStatus]) -> None:
+    def clause_statuses(self, by_status: Mapping[str, int]) -> None:
         """Gauge the markets by status."""
-        by_status = Tally(status.status for status in statuses)
         for code in ClauseStatusCode:
-            self.statuses.labels(code.value).set(by_status[code])
-        self.behind.set(by_status[ClauseStatusCode.BEHIND])
+            self.statuses.labels(code.value).set(by_status.get(code.value, 0))
+        self.behind.set(by_status.get(ClauseStatusCode.BEHIND.value, 0))
 
     def _age(self) -> float:
         if self._last_applied is None:

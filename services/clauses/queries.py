@@ -8,7 +8,7 @@ from sqlalchemy.engine import Engine
 
 from services.clauses.domain.facts import from_hundredths
 from services.clauses.rows import AnyRow, aggregate_of
-from services.clauses.store import table_of
+from services.clauses.sql import table_of
 from services.clauses.tables import ClauseStatusRow, DistinctCountRow, HoursCellRow
 from shared.aggregates import ClauseStatus, DistinctCount, HoursCell, aggregate_key
 

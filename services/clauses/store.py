@@ -1,57 +1,59 @@
 """The ledger's storage: every batch of changes and its consumed offsets in ONE transaction.
 
-A batch commits together the latest versions it applied, the aggregates it changed (rows
-of empty aggregates are deleted), those changes again in the outbox under the batch's
-sequence number, the removal of outbox rows already published, and the next offset of
-every partition it read. After a crash the state, the aggregates, the outbox and the
-position in the topics therefore always agree.
+The ledger itself (latest versions, reference counts, people) lives in the database;
+a batch loads its working set (`working_set.load`), folds it in memory and commits
+together: what the fold changed, the aggregates it changed (rows of empty aggregates are
+deleted), those changes again in the outbox under the batch's sequence number, the
+removal of outbox rows already published, and the next offset of every partition it
+read. After a crash the ledger, the aggregates, the outbox and the position in the
+topics therefore always agree.
 """
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, Protocol
+from typing import NamedTuple, Protocol
 
-from sqlalchemy import Connection, Table, delete, select
-from sqlalchemy.dialects import sqlite
+from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
 from services.clauses.domain import Change
-from services.clauses.rows import RowValues, aggregate_of, row_of
+from services.clauses.rows import changed_rows
+from services.clauses.sql import delete_where, table_of, upsert
 from services.clauses.tables import (
     ClauseStatusRow,
     ConsumedOffset,
+    ContractRow,
     DistinctCountRow,
     HoursCellRow,
+    InvoiceRow,
+    LineRow,
+    MarketRow,
     OutboxRow,
-    StoredEvent,
+    PersonRow,
+    ReferenceRow,
+    ReportRow,
 )
-from shared.aggregates import ClauseStatus
+from services.clauses.working_set import WorkingSet, load
+from services.clauses.write_back import write_back
+from shared.events import Event
 
 TopicPartition = tuple[str, int]
 Published = tuple[str, str]  # key and payload of an aggregate change
 _MODELS: tuple[type[SQLModel], ...] = (
-    StoredEvent,
+    MarketRow,
+    ContractRow,
+    InvoiceRow,
+    ReportRow,
+    LineRow,
+    ReferenceRow,
+    PersonRow,
     HoursCellRow,
     DistinctCountRow,
     ClauseStatusRow,
     ConsumedOffset,
     OutboxRow,
 )
-
-
-def table_of(model: type[SQLModel]) -> Table:
-    """The Core table of a SQLModel table class."""
-    return SQLModel.metadata.tables[str(model.__tablename__)]
-
-
-class StoredVersion(NamedTuple):
-    """The latest version of one identity and its JSON, as received."""
-
-    identity: str
-    event_type: str
-    version: int
-    payload: str
 
 
 class Pending(NamedTuple):
@@ -64,10 +66,10 @@ class Pending(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class Batch:
-    """Everything one batch of events changed, to commit at once."""
+    """Everything one batch changed, to commit at once."""
 
     seq: int
-    events: Sequence[StoredVersion] = ()
+    working: WorkingSet | None = None
     changes: Sequence[Change] = ()
     outbox: Sequence[Published] = ()
     published_until: int = 0  # outbox rows of batches up to this one are published
@@ -75,22 +77,30 @@ class Batch:
 
 
 class LedgerStore(Protocol):
-    """Where the ledger keeps its state; the pure domain is rebuilt from `stored_events`."""
+    """Where the ledger keeps its state."""
 
-    def stored_events(self) -> Iterator[str]:
-        """The JSON of the latest version of every identity, in no particular order."""
+    def working_set(self, events: Sequence[Event], markets: Iterable[str] = ()) -> WorkingSet:
+        """What folding these events (and refreshing these markets' statuses) can touch."""
+        ...
+
+    def market_ids(self) -> list[str]:
+        """Every market known."""
+        ...
+
+    def statuses_behind(self, as_of: str) -> bool:
+        """Whether a clause status is as of another month than this one."""
         ...
 
     def offsets(self) -> dict[TopicPartition, int]:
         """The next offset to consume of every partition read so far."""
         ...
 
-    def outbox(self) -> list[Pending]:
-        """Committed changes that may not have been published yet, oldest batch first."""
+    def status_counts(self) -> dict[str, int]:
+        """How many markets have each clause status."""
         ...
 
-    def statuses(self) -> list[ClauseStatus]:
-        """The clause statuses as last committed (each as of its own month)."""
+    def outbox(self) -> list[Pending]:
+        """Committed changes that may not have been published yet, oldest batch first."""
         ...
 
     def commit(self, batch: Batch) -> None:
@@ -99,7 +109,7 @@ class LedgerStore(Protocol):
 
 
 class SqlStore:
-    """The store on SQLite or PostgreSQL (bulk upserts with ON CONFLICT on both)."""
+    """The store on SQLite or PostgreSQL."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -108,13 +118,30 @@ class SqlStore:
         """Create the service's tables that do not exist yet."""
         SQLModel.metadata.create_all(self.engine, tables=[table_of(m) for m in _MODELS])
 
-    def stored_events(self) -> Iterator[str]:
-        """Stream the stored payloads (a server-side cursor on PostgreSQL)."""
-        query = select(table_of(StoredEvent).c.payload)
+    def working_set(self, events: Sequence[Event], markets: Iterable[str] = ()) -> WorkingSet:
+        """Load the part of the ledger the batch can touch."""
         with self.engine.connect() as connection:
-            result = connection.execution_options(yield_per=5000).execute(query)
-            for (payload,) in result:
-                yield payload
+            return load(connection, events, markets)
+
+    def market_ids(self) -> list[str]:
+        """Every market known, in order."""
+        table = table_of(MarketRow)
+        with self.engine.connect() as connection:
+            return list(connection.scalars(select(table.c.market_id).order_by(table.c.market_id)))
+
+    def statuses_behind(self, as_of: str) -> bool:
+        """Whether some clause status was computed as of another month."""
+        table = table_of(ClauseStatusRow)
+        query = select(table.c.market_id).where(table.c.as_of_period != as_of).limit(1)
+        with self.engine.connect() as connection:
+            return connection.execute(query).first() is not None
+
+    def status_counts(self) -> dict[str, int]:
+        """How many markets have each clause status."""
+        table = table_of(ClauseStatusRow)
+        query = select(table.c.status, func.count()).group_by(table.c.status)
+        with self.engine.connect() as connection:
+            return {str(row[0]): int(row[1]) for row in connection.execute(query)}
 
     def offsets(self) -> dict[TopicPartition, int]:
         """The committed position in every partition."""
@@ -129,89 +156,21 @@ class SqlStore:
             rows = connection.execute(select(table).order_by(table.c.seq)).all()
         return [Pending(row.key, row.payload, row.seq) for row in rows]
 
-    def statuses(self) -> list[ClauseStatus]:
-        """The committed clause statuses."""
-        with self.engine.connect() as connection:
-            rows = connection.execute(select(table_of(ClauseStatusRow))).all()
-        found = [aggregate_of(ClauseStatusRow.model_validate(row._mapping)) for row in rows]
-        return [status for status in found if isinstance(status, ClauseStatus)]
-
     def commit(self, batch: Batch) -> None:
-        """One transaction: events, aggregates, outbox and offsets together."""
+        """One transaction: ledger, aggregates, outbox and offsets together."""
         with self.engine.begin() as connection:
-            _upsert(connection, StoredEvent, [e._asdict() for e in batch.events])
-            for model, (present, absent) in _split(batch.changes).items():
-                _upsert(connection, model, present)
-                _delete(connection, model, absent)
+            if batch.working is not None:
+                write_back(connection, batch.working)
+            for model, (present, absent) in changed_rows(batch.changes).items():
+                upsert(connection, model, present)
+                (column,) = table_of(model).primary_key.columns
+                delete_where(connection, model, column.name, absent)
             outbox = table_of(OutboxRow)
             connection.execute(delete(outbox).where(outbox.c.seq <= batch.published_until))
             rows = [{"key": k, "payload": p, "seq": batch.seq} for k, p in batch.outbox]
-            _upsert(connection, OutboxRow, rows)
+            upsert(connection, OutboxRow, rows)
             offsets = [
                 {"topic": topic, "partition": partition, "next_offset": offset}
                 for (topic, partition), offset in batch.offsets.items()
             ]
-            _upsert(connection, ConsumedOffset, offsets)
-
-
-def _split(changes: Sequence[Change]) -> dict[type[SQLModel], tuple[list[RowValues], list[Any]]]:
-    """Rows to upsert and primary keys to delete, by table."""
-    split: dict[type[SQLModel], tuple[list[RowValues], list[Any]]] = {
-        model: ([], []) for model in (HoursCellRow, DistinctCountRow, ClauseStatusRow)
-    }
-    for change in changes:
-        model, values = row_of(change.aggregate)
-        present, absent = split[model]
-        if change.present:
-            present.append(values)
-        else:
-            (column,) = table_of(model).primary_key.columns
-            absent.append(values[column.name])
-    return split
-
-
-def _upsert(connection: Connection, model: type[SQLModel], rows: list[RowValues]) -> None:
-    """Insert or replace rows by primary key (the keys of one call are distinct)."""
-    if not rows:
-        return
-    table = table_of(model)
-    if connection.dialect.name == "postgresql":
-        _copy_upsert(connection, table, rows)
-        return
-    statement = sqlite.insert(table)
-    keys = [column.name for column in table.primary_key.columns]
-    replaced = {c.name: statement.excluded[c.name] for c in table.columns if c.name not in keys}
-    connection.execute(statement.on_conflict_do_update(index_elements=keys, set_=replaced), rows)
-
-
-def _copy_upsert(connection: Connection, table: Table, rows: list[RowValues]) -> None:
-    """PostgreSQL: COPY into a temporary table, then one INSERT ... ON CONFLICT from it.
-
-    One statement per row, even pipelined, costs several times more for large batches.
-    """
-    quote = connection.dialect.identifier_preparer.quote
-    names = [column.name for column in table.columns]
-    columns = ", ".join(quote(name) for name in names)
-    keys = ", ".join(quote(column.name) for column in table.primary_key.columns)
-    keep = [name for name in names if name not in {c.name for c in table.primary_key.columns}]
-    updates = ", ".join(f"{quote(name)} = EXCLUDED.{quote(name)}" for name in keep)
-    staging = quote(f"staging_{table.name}")
-    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    cursor.execute(
-        f"CREATE TEMP TABLE IF NOT EXISTS {staging} "  # our own table names, not input
-        f"(LIKE {quote(table.name)}) ON COMMIT DELETE ROWS"
-    )
-    with cursor.copy(f"COPY {staging} ({columns}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row([row[name] for name in names])
-    cursor.execute(
-        f"INSERT INTO {quote(table.name)} ({columns}) SELECT {columns} FROM {staging} "  # noqa: S608
-        f"ON CONFLICT ({keys}) DO UPDATE SET {updates}"
-    )
-
-
-def _delete(connection: Connection, model: type[SQLModel], keys: list[Any]) -> None:
-    table = table_of(model)
-    (column,) = table.primary_key.columns
-    for start in range(0, len(keys), 500):
-        connection.execute(delete(table).where(column.in_(keys[start : start + 500])))
+            upsert(connection, ConsumedOffset, offsets)

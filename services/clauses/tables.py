@@ -4,15 +4,87 @@ from sqlalchemy import BigInteger, Column, Text
 from sqlmodel import Field, SQLModel
 
 
-class StoredEvent(SQLModel, table=True):
-    """The latest version of one identity, as received: the state is rebuilt from these."""
+class MarketRow(SQLModel, table=True):
+    """The latest version of a market, as the aggregation sees it."""
 
-    __tablename__ = "clauses_event"
+    __tablename__ = "clauses_market"
 
-    identity: str = Field(primary_key=True, max_length=300)
-    event_type: str = Field(max_length=40)
+    market_id: str = Field(primary_key=True, max_length=64)
     version: int
-    payload: str = Field(sa_column=Column(Text, nullable=False))
+    category: str = Field(max_length=40)
+    reserved: bool
+    sme_holders: str = Field(sa_column=Column(Text, nullable=False))  # SIRETs, comma-separated
+    notified: str = Field(max_length=7)
+    duration_months: int
+    commitment: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # JSON
+
+
+class ContractRow(SQLModel, table=True):
+    """The latest version of a work contract, as the aggregation sees it."""
+
+    __tablename__ = "clauses_contract"
+
+    contract_id: str = Field(primary_key=True, max_length=64)
+    version: int
+    beneficiary: str = Field(max_length=64)
+    gender: str = Field(max_length=20)
+    contract_type: str = Field(max_length=40)
+    eligible_public: str = Field(max_length=40)
+    modality: str = Field(max_length=40)
+
+
+class InvoiceRow(SQLModel, table=True):
+    """The latest version of one holder's invoice for a month (key: market|holder|month)."""
+
+    __tablename__ = "clauses_invoice"
+
+    invoice_key: str = Field(primary_key=True, max_length=100)
+    market_id: str = Field(index=True, max_length=64)
+    holder_siret: str = Field(max_length=14)
+    period: str = Field(max_length=7)
+    version: int
+    cents: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
+class ReportRow(SQLModel, table=True):
+    """The latest version of an employer's month on a market (key: market|employer|month)."""
+
+    __tablename__ = "clauses_report"
+
+    report_key: str = Field(primary_key=True, max_length=100)
+    market_id: str = Field(index=True, max_length=64)
+    employer_siret: str = Field(max_length=14)
+    period: str = Field(max_length=7)
+    version: int
+
+
+class LineRow(SQLModel, table=True):
+    """One line of the latest version of a report."""
+
+    __tablename__ = "clauses_line"
+
+    report_key: str = Field(primary_key=True, max_length=100)
+    contract_id: str = Field(primary_key=True, index=True, max_length=64)
+    insertion_hundredths: int = Field(sa_column=Column(BigInteger, nullable=False))
+    training_hundredths: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
+class ReferenceRow(SQLModel, table=True):
+    """Lines with hours of a contract, market or employer in a year (key: kind|year|entity)."""
+
+    __tablename__ = "clauses_reference"
+
+    ref: str = Field(primary_key=True, max_length=120)
+    count: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
+class PersonRow(SQLModel, table=True):
+    """The breakdowns of each counted contract of a person in a year (key: year|pseudonym)."""
+
+    __tablename__ = "clauses_person"
+
+    person: str = Field(primary_key=True, max_length=80)
+    held: str = Field(sa_column=Column(Text, nullable=False))  # JSON
 
 
 class HoursCellRow(SQLModel, table=True):

@@ -1,7 +1,7 @@
 """Compact facts kept from each event: only what the aggregates need, hours in hundredths.
 
 Hours carry two decimals at most (`shared.types.Hours`), so an integer number of
-hundredths is exact, small in memory and fast to add.
+hundredths is exact, small and fast to add.
 """
 
 import sys
@@ -49,6 +49,35 @@ class MarketFacts:
     commitment: InsertionCommitment | None
     breakdowns: Breakdowns  # how a market with hours is counted
 
+    @classmethod
+    def of(
+        cls,
+        *,
+        version: int,
+        category: str,
+        reserved: bool,
+        sme_holders: frozenset[str],
+        notified: str,
+        duration_months: int,
+        commitment: InsertionCommitment | None,
+    ) -> "MarketFacts":
+        """Facts from their values (the breakdowns follow)."""
+        breakdowns = (
+            ("all", "all"),
+            ("category", category),
+            ("reserved_market", "true" if reserved else "false"),
+        )
+        return cls(
+            version,
+            category,
+            reserved,
+            sme_holders,
+            notified,
+            duration_months,
+            commitment,
+            breakdowns,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class ContractFacts:
@@ -61,6 +90,37 @@ class ContractFacts:
     eligible_public: str
     modality: str
     breakdowns: Breakdowns  # how a counted contract (and its beneficiary) is counted
+
+    @classmethod
+    def of(
+        cls,
+        *,
+        version: int,
+        beneficiary: str,
+        gender: str,
+        contract_type: str,
+        eligible_public: str,
+        modality: str,
+    ) -> "ContractFacts":
+        """Facts from their values (the breakdowns follow, `alternance` included)."""
+        breakdowns = [
+            ("all", "all"),
+            ("gender", gender),
+            ("contract_type", contract_type),
+            ("eligible_public", eligible_public),
+            ("modality", modality),
+        ]
+        if contract_type in _ALTERNANCE:
+            breakdowns.append(("contract_type", "alternance"))
+        return cls(
+            version,
+            _intern(beneficiary),
+            gender,
+            contract_type,
+            eligible_public,
+            modality,
+            tuple(breakdowns),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,42 +141,26 @@ class Invoice:
 
 def market_facts(event: MarketNotified) -> MarketFacts:
     """What the aggregation keeps of a market."""
-    reserved = SocialConsideration.RESERVED_MARKET in event.social_considerations
-    return MarketFacts(
+    return MarketFacts.of(
         version=event.version,
         category=str(event.category),
-        reserved=reserved,
+        reserved=SocialConsideration.RESERVED_MARKET in event.social_considerations,
         sme_holders=frozenset(_intern(h.siret) for h in event.holders if h.is_sme),
         notified=event.notification_date.strftime("%Y-%m"),
         duration_months=event.duration_months,
         commitment=event.insertion_commitment,
-        breakdowns=(
-            ("all", "all"),
-            ("category", str(event.category)),
-            ("reserved_market", "true" if reserved else "false"),
-        ),
     )
 
 
 def contract_facts(event: WorkContractSigned) -> ContractFacts:
     """What the aggregation keeps of a work contract."""
-    breakdowns = [
-        ("all", "all"),
-        ("gender", str(event.gender)),
-        ("contract_type", str(event.contract_type)),
-        ("eligible_public", str(event.eligible_public)),
-        ("modality", str(event.modality)),
-    ]
-    if event.contract_type in _ALTERNANCE:
-        breakdowns.append(("contract_type", "alternance"))
-    return ContractFacts(
+    return ContractFacts.of(
         version=event.version,
-        beneficiary=_intern(event.beneficiary),
+        beneficiary=event.beneficiary,
         gender=str(event.gender),
         contract_type=str(event.contract_type),
         eligible_public=str(event.eligible_public),
         modality=str(event.modality),
-        breakdowns=tuple(breakdowns),
     )
 
 

@@ -23,6 +23,20 @@ from shared.codes import ContractType, EligiblePublic, Gender, MarketCategory, M
 _MAX_CELL_HUNDREDTHS = 99_999_999  # shared.types.Hours: 8 digits, 2 of them decimals
 
 
+def cell_key_text(key: CellKey) -> str:
+    """The aggregate key of a cell (`shared.aggregates.aggregate_key` of its HoursCell)."""
+    period, market_id, category, reserved, gender, contract_type, public, modality, employer = key
+    reserved_text = "true" if reserved else "false"
+    parts = [period, market_id, category, reserved_text, gender, contract_type, public, modality]
+    return "|".join(["hours", *parts, employer])
+
+
+def count_key_text(key: CountKey) -> str:
+    """The aggregate key of a distinct count."""
+    year, counted, breakdown, value = key
+    return f"distinct_count|{year}|{counted}|{breakdown}|{value}"
+
+
 def hours_cell(key: CellKey, value: tuple[int, int]) -> HoursCell:
     """The published form of a cell (zeros when it became empty)."""
     period, market_id, category, reserved, gender, contract_type, public, modality, employer = key

@@ -87,12 +87,6 @@ class Projector:
                 changes.append(Change(outputs.nothing_owed(previous), present=False))
         return changes
 
-    def restore(self, statuses: Iterable[ClauseStatus]) -> None:
-        """After a rebuild from stored events: what was already published counts as drained."""
-        self.tally.drain()
-        self.touched_markets = set()
-        self.statuses = {status.market_id: status for status in statuses}
-
     def snapshot(self) -> dict[str, Aggregate]:
         """Every present aggregate by key (statuses as of the last drain or refresh)."""
         return outputs.snapshot(self.tally, self.statuses.values())

@@ -1,6 +1,6 @@
 """The service in memory: TestKafkaBroker in front, SQLite behind."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 import pytest
@@ -8,11 +8,12 @@ from faststream.kafka import TestKafkaBroker
 
 from services.clauses import store as store_module
 from services.clauses.app import Clauses, build, prepare
+from services.clauses.pipeline import Record
 from services.clauses.queries import SqlReader
 from services.clauses.settings import ClausesSettings
 from shared.aggregates import AggregateChanged, ClauseStatusCode, HoursCell
 from shared.events import Event
-from shared.topics import CLAUSE_AGGREGATES, MARKETS, topic_for
+from shared.topics import CLAUSE_AGGREGATES, MARKETS, MONTHLY_HOURS, topic_for
 from tests.builders import a_contract, a_market, an_hours_report, an_invoice
 from tests.component.clauses.conftest import NOW
 
@@ -98,25 +99,35 @@ async def test_an_invalid_message_is_skipped_counted_and_consumed(clauses: Claus
     assert clauses.store.offsets() == {("insertion.markets.v1", 0): 1}
 
 
-async def test_a_commit_that_fails_writes_nothing_and_the_state_is_rebuilt_from_the_database(
+async def test_a_commit_that_fails_writes_nothing_and_the_consumer_is_rewound_to_its_offsets(
     clauses: Clauses, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     await deliver(clauses, [a_market(), a_contract()])
     before = (SqlReader(clauses.engine).snapshot(), clauses.store.offsets())
+    rewound_to: list[dict[tuple[str, int], int]] = []
+
+    async def rewind(offsets: Mapping[tuple[str, int], int]) -> None:
+        rewound_to.append(dict(offsets))
 
     def broken(*_: object) -> None:
         raise RuntimeError("disk full")
 
-    with monkeypatch.context() as patch:
-        patch.setattr(store_module, "_delete", broken)  # fails inside the transaction
-        with pytest.raises(RuntimeError, match="disk full"):
-            await deliver(clauses, [an_hours_report()], start=False)
+    clauses.pipeline.rewind = rewind
+    report = an_hours_report()
+    record = Record(MONTHLY_HOURS.name, 0, 0, 0, report.model_dump_json().encode())
+    async with TestKafkaBroker(clauses.broker):
+        with monkeypatch.context() as patch:
+            patch.setattr(store_module, "delete_where", broken)  # fails inside the transaction
+            with pytest.raises(RuntimeError, match="disk full"):
+                await clauses.pipeline.handle([record])
+        after_failure = (SqlReader(clauses.engine).snapshot(), clauses.store.offsets())
+        await clauses.pipeline.handle([record])  # the next batch: rewind instead
+        await clauses.pipeline.handle([record])  # the record again, from the committed offset
 
-    assert (SqlReader(clauses.engine).snapshot(), clauses.store.offsets()) == before
-    assert clauses.pipeline.projector is None
-    await clauses.pipeline.recover()
-    assert clauses.pipeline.projector is not None
-    assert clauses.pipeline.projector.snapshot() == before[0]
+    assert after_failure == before
+    assert rewound_to == [before[1]]
+    cells = [a for a in SqlReader(clauses.engine).snapshot().values() if isinstance(a, HoursCell)]
+    assert [cell.insertion_hours for cell in cells] == [Decimal("151.67")]
 
 
 async def test_the_changes_of_a_crash_between_commit_and_publish_are_published_on_restart(
@@ -129,7 +140,7 @@ async def test_the_changes_of_a_crash_between_commit_and_publish_are_published_o
         raise ConnectionError("broker unreachable")
 
     await deliver(clauses, [])
-    clauses.pipeline.publish = broker_down
+    clauses.pipeline.outbox.publish = broker_down
     with pytest.raises(ConnectionError):
         await deliver(clauses, [a_market(), a_contract(), an_hours_report()], start=False)
     restarted = build(ClausesSettings(database_url=database_url), clock=lambda: NOW)

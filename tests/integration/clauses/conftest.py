@@ -1,26 +1,14 @@
-"""A fresh PostgreSQL database per test (created beside the one given, dropped after)."""
+"""A fresh PostgreSQL database per test."""
 
-import uuid
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+
+from tests.clauses_databases import fresh_database
 
 
 @pytest.fixture
 def clauses_database(postgres_url: str) -> Iterator[str]:
     """The URL of an empty database of our own."""
-    base = make_url(postgres_url)
-    if base.drivername == "postgresql":
-        base = base.set(drivername="postgresql+psycopg")
-    name = f"clauses_it_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_database(postgres_url) as url:
+        yield url

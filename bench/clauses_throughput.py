@@ -1,0 +1,225 @@
+"""Clauses ledger throughput: exactly-once vs at-least-once vs a bare aiokafka loop.
+
+Run from the repository root, with the broker and PostgreSQL of the tests:
+
+    KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:29092 DATABASE_URL=postgresql+psycopg://... \\
+        .venv/bin/python -m bench.clauses_throughput --events 1000000
+
+The stream (tests.clauses_load: corrections, duplicates, late contracts) is produced once
+on fresh topics; every mode then reads the same topics. The service runs as its own
+process (`python -m services.clauses`), timed from its first to its last applied event
+from the moment it serves HTTP (its consumer started) to its last applied event, through
+its /metrics; its resident memory is read from /proc at the end.
+"""
+
+import argparse
+import asyncio
+import contextlib
+import dataclasses
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from prometheus_client.parser import text_string_to_metric_families
+
+from services.clauses.app import INPUT_TOPICS
+from shared.events import decode_event
+from shared.kafka import ensure_topics
+from shared.topics import CLAUSE_AGGREGATES
+from tests.clauses_databases import fresh_database
+from tests.clauses_kafka import PARTITIONS, produce
+from tests.clauses_load import event_chunks
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+async def consume_all(bootstrap: str, topics: list[str], *, decode: bool) -> tuple[int, float]:
+    """A bare aiokafka loop over every partition from the beginning; records and seconds."""
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap,
+        group_id=None,
+        enable_auto_commit=False,
+        max_partition_fetch_bytes=4 << 20,
+        fetch_max_bytes=64 << 20,
+    )
+    await consumer.start()
+    try:
+        partitions = [TopicPartition(t, p) for t in topics for p in range(PARTITIONS)]
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        total = sum((await consumer.end_offsets(partitions)).values())
+        count, started = 0, time.perf_counter()
+        while count < total:
+            for records in (await consumer.getmany(timeout_ms=1000, max_records=5000)).values():
+                count += len(records)
+                if decode:
+                    for record in records:
+                        decode_event(record.value)
+        return count, time.perf_counter() - started
+    finally:
+        await consumer.stop()
+
+
+def applied(port: int) -> float:
+    """Events applied or ignored so far, from the service's /metrics (0 while it starts)."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as answer:
+            text = answer.read().decode()
+    except OSError:
+        return 0.0
+    names = {"clauses_events_applied", "clauses_events_ignored"}
+    return sum(
+        sample.value
+        for family in text_string_to_metric_families(text)
+        if family.name in names
+        for sample in family.samples
+        if sample.name.endswith("_total")
+    )
+
+
+def ready(port: int) -> bool:
+    """Whether the service answers (it serves HTTP once its consumer is started)."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=5):
+            return True
+    except OSError:
+        return False
+
+
+def memory_mb(pid: int) -> tuple[float, float]:
+    """Resident and peak resident memory of a process, in MB."""
+    fields = dict(
+        line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+    )
+    return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+
+
+@dataclasses.dataclass(frozen=True)
+class Run:
+    """One service run: its rate and memory."""
+
+    name: str
+    rate: float
+    rss_mb: float
+    peak_mb: float
+
+
+def run_service(name: str, env: dict[str, str], events: int) -> Run:
+    """Start the service, wait for every event, measure, stop it."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**env, "CLAUSES_HTTP_PORT": str(port)}
+    log = Path(f"/tmp/bench-clauses-{name.replace(' ', '-').replace(',', '')}.log")
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "services.clauses"],
+            cwd=REPO,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        while not ready(port):  # the consumer has joined: the API is served after it
+            time.sleep(0.05)
+        started = time.perf_counter()
+        while (done := applied(port)) < events:
+            if process.poll() is not None:
+                raise RuntimeError(f"{name}: the service stopped, see {log}")
+            time.sleep(0.2)
+        seconds = time.perf_counter() - started
+        rss, peak = memory_mb(process.pid)
+        return Run(name, done / seconds, rss, peak)
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+
+
+@contextlib.contextmanager
+def database(kind: str, postgres_url: str) -> Iterator[str]:
+    """A fresh database of the kind."""
+    if kind == "postgresql":
+        with fresh_database(postgres_url, stem="clauses_bench") as url:
+            yield url
+        return
+    path = Path(f"/tmp/clauses-bench-{uuid.uuid4().hex[:8]}.db")
+    try:
+        yield f"sqlite:///{path}"
+    finally:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+async def produce_stream(bootstrap: str, prefix: str, events: int) -> dict[str, int]:
+    """Produce the stream on fresh topics; how many events of each type."""
+    topics = [
+        dataclasses.replace(t, name=prefix + t.name) for t in (*INPUT_TOPICS, CLAUSE_AGGREGATES)
+    ]
+    await ensure_topics(bootstrap, topics)
+    kinds: dict[str, int] = {}
+    for chunk in event_chunks(events, prefix=prefix, markets_per_chunk=200):
+        for event in chunk:
+            kinds[type(event).__name__] = kinds.get(type(event).__name__, 0) + 1
+        await produce(bootstrap, chunk, prefix=prefix)
+    return kinds
+
+
+def main() -> None:
+    """Produce, measure every mode, print the figures and their ratios."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument(
+        "--modes",
+        default="eo-postgresql,alo-postgresql,eo-sqlite,alo-sqlite",
+        help="comma-separated among eo-postgresql, alo-postgresql, eo-sqlite, alo-sqlite",
+    )
+    arguments = parser.parse_args()
+    bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
+    postgres_url = os.environ.get("DATABASE_URL", "")
+    prefix = f"bench-{uuid.uuid4().hex[:8]}."
+    started = time.perf_counter()
+    kinds = asyncio.run(produce_stream(bootstrap, prefix, arguments.events))
+    total = sum(kinds.values())
+    print(f"stream: {total} events {kinds}, produced in {time.perf_counter() - started:.0f} s")
+    topics = [prefix + topic.name for topic in INPUT_TOPICS]
+    count, seconds = asyncio.run(consume_all(bootstrap, topics, decode=False))
+    bare = count / seconds
+    print(f"bare aiokafka consume loop:          {bare:9.0f} events/s  (baseline)")
+    count, seconds = asyncio.run(consume_all(bootstrap, topics, decode=True))
+    print(
+        f"aiokafka loop + pydantic decoding:   {count / seconds:9.0f} events/s  "
+        f"({count / seconds / bare:.3f} x bare)"
+    )
+    runs: dict[str, Run] = {}
+    for mode in arguments.modes.split(","):
+        delivery, kind = mode.split("-")
+        with database(kind, postgres_url) as url:
+            env = {
+                **os.environ,
+                "CLAUSES_KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+                "CLAUSES_DATABASE_URL": url,
+                "CLAUSES_TOPIC_PREFIX": prefix,
+                "CLAUSES_GROUP_ID": f"{prefix}{mode}",
+                "CLAUSES_EXACTLY_ONCE": str(delivery == "eo").lower(),
+                "CLAUSES_MAX_BATCH": "5000",
+            }
+            run = runs[mode] = run_service(mode, env, total)
+        print(
+            f"{mode:<36} {run.rate:9.0f} events/s  ({run.rate / bare:.3f} x bare)  "
+            f"RSS after {total} events {run.rss_mb:.0f} MB (peak {run.peak_mb:.0f} MB)"
+        )
+    for kind in ("postgresql", "sqlite"):
+        if f"eo-{kind}" in runs and f"alo-{kind}" in runs:
+            cost = 1 - runs[f"eo-{kind}"].rate / runs[f"alo-{kind}"].rate
+            print(f"exactly-once vs at-least-once, {kind}: {cost:+.1%} slower")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,108 @@
+"""What a batch needs to see of the ledger: every key a fold over its events can touch.
+
+The service keeps the ledger in its database and, for each batch, loads only these
+entries into a Projector, folds the batch there and writes back what changed: memory
+stays bounded by the batch, not by the history. Loading too much is harmless; loading
+too little would be wrong, so these sets are deliberately generous (every version of
+every fact a line may meet).
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from services.clauses.domain.facts import (
+    ContractFacts,
+    MarketFacts,
+    Report,
+    ReportKey,
+    contract_facts,
+    market_facts,
+    report_of,
+)
+from services.clauses.domain.tally import CellKey
+from shared.events import (
+    Event,
+    InvoiceRecorded,
+    MarketNotified,
+    MonthlyHoursReported,
+    WorkContractSigned,
+)
+
+Reference = tuple[str, int, str]  # kind (contract, market, employer, sme), year, entity
+REFERENCE_KINDS = ("contract", "market", "employer", "sme")
+
+
+@dataclass(slots=True)
+class Request:
+    """What the events of a batch name directly."""
+
+    reports: dict[ReportKey, list[Report]] = field(default_factory=lambda: defaultdict(list))
+    contracts: dict[str, list[ContractFacts]] = field(default_factory=lambda: defaultdict(list))
+    markets: dict[str, list[MarketFacts]] = field(default_factory=lambda: defaultdict(list))
+    invoice_markets: set[str] = field(default_factory=set)
+
+
+def request_of(events: Iterable[Event]) -> Request:
+    """Every identity of the batch, with every version the batch carries."""
+    request = Request()
+    for event in events:
+        match event:
+            case MonthlyHoursReported():
+                key, report = report_of(event)
+                request.reports[key].append(report)
+            case WorkContractSigned():
+                request.contracts[event.contract_id].append(contract_facts(event))
+            case MarketNotified():
+                request.markets[event.market_id].append(market_facts(event))
+            case InvoiceRecorded():
+                request.invoice_markets.add(event.market_id)
+    return request
+
+
+@dataclass(frozen=True, slots=True)
+class Touched:
+    """Cells, reference counts and people a batch may change."""
+
+    cells: frozenset[CellKey]
+    references: frozenset[Reference]
+    people: frozenset[tuple[int, str]]
+
+
+def touched(
+    reports: Iterable[tuple[ReportKey, Report]],
+    markets: Mapping[str, Sequence[MarketFacts]],
+    contracts: Mapping[str, Sequence[ContractFacts]],
+) -> Touched:
+    """Every cell and count key the lines of these reports make under any version of facts."""
+    cells: set[CellKey] = set()
+    references: set[Reference] = set()
+    people: set[tuple[int, str]] = set()
+    for (market_id, employer, period), report in reports:
+        year = int(period[:4])
+        for contract_id, _, _ in report.lines:
+            references.update(
+                [
+                    ("contract", year, contract_id),
+                    ("market", year, market_id),
+                    ("employer", year, employer),
+                    ("sme", year, employer),
+                ]
+            )
+            for contract in contracts.get(contract_id, ()):
+                people.add((year, contract.beneficiary))
+                for market in markets.get(market_id, ()):
+                    cells.add(
+                        (
+                            period,
+                            market_id,
+                            market.category,
+                            market.reserved,
+                            contract.gender,
+                            contract.contract_type,
+                            contract.eligible_public,
+                            contract.modality,
+                            employer,
+                        )
+                    )
+    return Touched(frozenset(cells), frozenset(references), frozenset(people))

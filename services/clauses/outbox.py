@@ -1,0 +1,60 @@
+"""Committed aggregate changes on their way to the compacted topic.
+
+Publishing is after the commit, hence at least once; that is harmless because each
+message holds the absolute value of an aggregate under its key (a consumer upserts by
+key). A change is written to the outbox table in its batch's commit, under the batch's
+sequence number, and removed by a later commit once published, so a crash between commit
+and publish loses nothing: the outbox is published again on recovery.
+"""
+
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
+
+from services.clauses.domain import Change
+from services.clauses.metrics import Metrics
+from services.clauses.store import Pending, Published
+from shared.aggregates import AggregateChanged, aggregate_key
+
+Publish = Callable[[Sequence[Published]], Awaitable[None]]
+
+
+def messages(changes: Sequence[Change], applied_at: datetime) -> list[Published]:
+    """The key and JSON of the AggregateChanged message of each change."""
+    found = []
+    for change in changes:
+        key = aggregate_key(change.aggregate)
+        message = AggregateChanged.model_construct(
+            schema_version=1, key=key, aggregate=change.aggregate, applied_at=applied_at
+        )
+        found.append((key, message.model_dump_json()))
+    return found
+
+
+class Outbox:
+    """Which batches are committed, which are published, and what is left to publish."""
+
+    def __init__(self, publish: Publish, metrics: Metrics) -> None:
+        self.publish, self.metrics = publish, metrics
+        self.seq = 0  # sequence number of the last committed batch
+        self.published_until = 0  # the changes of batches up to this one are published
+        self._unconfirmed: list[Published] = []
+
+    def restore(self, pending: Sequence[Pending]) -> None:
+        """After a restart or a failure: what the outbox table still holds."""
+        self.seq = max([self.seq, *(row.seq for row in pending)])
+        self._unconfirmed = [(row.key, row.payload) for row in pending]
+        self.published_until = 0
+
+    async def committed(self, seq: int, published: Sequence[Published]) -> None:
+        """A batch is committed: publish its changes (and any left by a failed publish)."""
+        self.seq = seq
+        await self.flush(published)
+
+    async def flush(self, published: Sequence[Published] = ()) -> None:
+        """Publish everything committed and not yet confirmed; the next commit forgets it."""
+        self._unconfirmed += published
+        if self._unconfirmed:
+            await self.publish(self._unconfirmed)
+            self.metrics.published.inc(len(self._unconfirmed))
+            self._unconfirmed = []
+        self.published_until = self.seq
