@@ -2,13 +2,10 @@
 
 Each service's composition root builds its registry without connecting anything; the
 families and their label names are read from it, so the dashboards and alerts are checked
-against the code, not against a list. A service whose code is not on this branch yet is
-described by PENDING (taken from its branch); a test fails as soon as its code arrives, so
-its entry is deleted at merge and its real registry is read instead.
+against the code, not against a list.
 """
 
 import importlib
-import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
@@ -89,13 +86,9 @@ class Service:
     registry: Callable[[], CollectorRegistry]
 
     def settings_class(self) -> Any:
-        """The settings class (imported now: the service may be pending at import time)."""
+        """The settings class of the service."""
         module, name = self.settings.split(":")
         return getattr(importlib.import_module(module), name)
-
-    def present(self) -> bool:
-        """True when the service's composition root is on this branch."""
-        return importlib.util.find_spec(self.module) is not None
 
 
 def _indicators() -> CollectorRegistry:
@@ -148,61 +141,9 @@ SERVICES: tuple[Service, ...] = (
 )
 SERVICE_BY_JOB = {service.job: service for service in SERVICES}
 
-# FastStream's KafkaPrometheusMiddleware, which every service installs.
-_FASTSTREAM = (
-    Family("faststream_received_messages", "counter", frozenset({"app_name", "broker", "handler"})),
-    Family(
-        "faststream_received_messages_size_bytes",
-        "histogram",
-        frozenset({"app_name", "broker", "handler"}),
-    ),
-    Family(
-        "faststream_received_messages_in_process",
-        "gauge",
-        frozenset({"app_name", "broker", "handler"}),
-    ),
-    Family(
-        "faststream_received_processed_messages",
-        "counter",
-        frozenset({"app_name", "broker", "handler", "status"}),
-    ),
-    Family(
-        "faststream_received_processed_messages_duration_seconds",
-        "histogram",
-        frozenset({"app_name", "broker", "handler"}),
-    ),
-    Family(
-        "faststream_received_processed_messages_exceptions",
-        "counter",
-        frozenset({"app_name", "broker", "handler", "exception_type"}),
-    ),
-    Family(
-        "faststream_published_messages",
-        "counter",
-        frozenset({"app_name", "broker", "destination", "status"}),
-    ),
-    Family(
-        "faststream_published_messages_duration_seconds",
-        "histogram",
-        frozenset({"app_name", "broker", "destination"}),
-    ),
-    Family(
-        "faststream_published_messages_exceptions",
-        "counter",
-        frozenset({"app_name", "broker", "destination", "exception_type"}),
-    ),
-)
-
-# Services whose code is not on this branch yet: their families as their branches define
-# them today (services/ingest/metrics.py on `ingest`, services/clauses/metrics.py on
-# `clauses`). Delete an entry when the service's code is merged: its registry is then read.
-PENDING: dict[str, tuple[Family, ...]] = {}
-
 
 def exported_by(service: Service) -> list[Family]:
-    """The families a service exports: from its registry, or PENDING until it is merged."""
-    if service.job in PENDING:
-        return list(PENDING[service.job])
+    """The families a service exports, read from its registry."""
     return families_of(service.registry())
 
 

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.servers import KAFKA_IMAGE
-from tests.unit.deploy.exported import PENDING, SERVICE_BY_JOB, SERVICES
+from tests.unit.deploy.exported import SERVICE_BY_JOB, SERVICES
 from tests.unit.deploy.files import (
     COMPOSE_FILE,
     REPO,
@@ -125,7 +125,7 @@ def test_a_service_listens_where_its_healthcheck_and_its_published_port_point(jo
     assert services()[job]["ports"] == [f"{port}:{port}"]
 
 
-@pytest.mark.parametrize("job", [job for job in APPS if job not in PENDING])
+@pytest.mark.parametrize("job", APPS)
 def test_a_services_settings_accept_the_compose_environment(
     job: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -16,8 +16,6 @@ from shared.codes import EnvironmentalConsideration, MarketCategory, SocialConsi
 from shared.events import decode_event
 
 DECP = Path(__file__).resolve().parents[2] / "fixtures" / "decp"
-if not DECP.is_dir():  # the reference files sit beside the repository
-    DECP = Path(__file__).resolve().parents[4] / "shared" / "decp"
 BUYER, HOLDER, OTHER_HOLDER = "21440109300015", "35600000000048", "55204599900869"
 
 
