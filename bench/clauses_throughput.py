@@ -157,6 +157,22 @@ def database(kind: str, postgres_url: str) -> Iterator[str]:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
+def measure(mode: str, total: int, *, bootstrap: str, prefix: str, postgres_url: str) -> Run:
+    """One run of the service in a mode (eo|alo)-(postgresql|sqlite), on a fresh database."""
+    delivery, kind = mode.split("-")
+    with database(kind, postgres_url) as url:
+        env = {
+            **os.environ,
+            "CLAUSES_KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+            "CLAUSES_DATABASE_URL": url,
+            "CLAUSES_TOPIC_PREFIX": prefix,
+            "CLAUSES_GROUP_ID": f"{prefix}{mode}-{uuid.uuid4().hex[:6]}",
+            "CLAUSES_EXACTLY_ONCE": str(delivery == "eo").lower(),
+            "CLAUSES_MAX_BATCH": "5000",
+        }
+        return run_service(mode, env, total)
+
+
 async def produce_stream(bootstrap: str, prefix: str, events: int) -> dict[str, int]:
     """Produce the stream on fresh topics; how many events of each type."""
     topics = [
@@ -208,23 +224,19 @@ def main() -> None:
         f"({count / seconds / bare:.3f} x bare)"
     )
     runs: dict[str, Run] = {}
-    for mode in arguments.modes.split(","):
-        delivery, kind = mode.split("-")
-        with database(kind, postgres_url) as url:
-            env = {
-                **os.environ,
-                "CLAUSES_KAFKA_BOOTSTRAP_SERVERS": bootstrap,
-                "CLAUSES_DATABASE_URL": url,
-                "CLAUSES_TOPIC_PREFIX": prefix,
-                "CLAUSES_GROUP_ID": f"{prefix}{mode}",
-                "CLAUSES_EXACTLY_ONCE": str(delivery == "eo").lower(),
-                "CLAUSES_MAX_BATCH": "5000",
-            }
-            run = runs[mode] = run_service(mode, env, total)
-        print(
-            f"{mode:<36} {run.rate:9.0f} events/s  ({run.rate / bare:.3f} x bare)  "
-            f"RSS after {total} events {run.rss_mb:.0f} MB (peak {run.peak_mb:.0f} MB)"
-        )
+    for round_number in range(1, arguments.rounds + 1):
+        for mode in arguments.modes.split(","):
+            run = measure(
+                mode, total, bootstrap=bootstrap, prefix=prefix, postgres_url=postgres_url
+            )
+            if mode not in runs or run.rate > runs[mode].rate:
+                runs[mode] = run
+            print(
+                f"{mode:<36} {run.rate:9.0f} events/s  ({run.rate / bare:.3f} x bare)  "
+                f"RSS after {total} events {run.rss_mb:.0f} MB (peak {run.peak_mb:.0f} MB)"
+                f"  [round {round_number}]",
+                flush=True,
+            )
     for kind in ("postgresql", "sqlite"):
         if f"eo-{kind}" in runs and f"alo-{kind}" in runs:
             eo, alo = runs[f"eo-{kind}"].rate, runs[f"alo-{kind}"].rate
