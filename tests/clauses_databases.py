@@ -1,11 +1,13 @@
 """A fresh PostgreSQL database per test, created beside the one given and dropped after."""
 
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DBAPIError
 
 
 @contextmanager
@@ -21,6 +23,19 @@ def fresh_database(postgres_url: str, *, stem: str = "clauses_it") -> Iterator[s
     try:
         yield base.set(database=name).render_as_string(hide_password=False)
     finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        _drop(admin, name)
         admin.dispose()
+
+
+def _drop(admin: Engine, name: str) -> None:
+    """Drop the database, retrying while its last connections close."""
+    for attempt in range(5):
+        try:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        except DBAPIError as error:
+            if attempt == 4:
+                raise RuntimeError(f"could not drop the test database {name}: {error}") from error
+            time.sleep(1)
+        else:
+            return

@@ -1,6 +1,5 @@
 """The HTTP read API: hours by any breakdown and period, distinct counts, a market's clause."""
 
-from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Protocol
 
@@ -119,6 +118,6 @@ def api_router(reader: Reader, registry: CollectorRegistry) -> APIRouter:
     @router.get("/health")
     def health() -> dict[str, str]:
         """Liveness."""
-        return {"status": "ok", "today": date.today().isoformat()}
+        return {"status": "ok"}
 
     return router

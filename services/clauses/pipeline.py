@@ -17,7 +17,7 @@ from datetime import datetime
 
 from pydantic import ValidationError
 
-from services.clauses.domain import Change, Outcome, Projector, last_closed_month
+from services.clauses.domain import Change, Outcome, last_closed_month
 from services.clauses.metrics import Metrics
 from services.clauses.outbox import Outbox, Publish, messages
 from services.clauses.store import Batch, LedgerStore, TopicPartition
@@ -112,16 +112,26 @@ class Pipeline:
         logger.info("recovered: %d outbox rows republished", len(pending))
 
     async def _apply(self, records: Sequence[Record]) -> None:
-        as_of = last_closed_month(self.clock().date())
-        if as_of != self._as_of:
-            await self._refresh_month(as_of)
-        decoded, offsets = self._decode_all(records)
-        if not (decoded or offsets):
-            return
-        working = await asyncio.to_thread(self.store.working_set, [e for _, e in decoded])
-        for record, event in decoded:
-            self._fold(working.projector, event, record)
-        await self._commit(working, working.projector.drain(as_of), offsets)
+        try:
+            as_of = last_closed_month(self.clock().date())
+            if as_of != self._as_of:
+                await self._refresh_month(as_of)
+            decoded, offsets = self._decode_all(records)
+            if not (decoded or offsets):
+                return
+            working = await asyncio.to_thread(self.store.working_set, [e for _, e in decoded])
+            outcomes = [
+                (record, event, working.projector.apply(event)) for record, event in decoded
+            ]
+            await self._commit(working, working.projector.drain(as_of), offsets)
+        except BaseException:
+            self._rewind_needed = True  # the consumer moved past records not committed
+            raise
+        for record, event, outcome in outcomes:  # counted once committed
+            if outcome is Outcome.APPLIED:
+                self.metrics.event_applied(type(event).__name__, record.timestamp_ms)
+            else:
+                self.metrics.event_ignored(type(event).__name__, outcome.value)
 
     def _decode_all(
         self, records: Sequence[Record]
@@ -161,12 +171,8 @@ class Pipeline:
             published_until=self.outbox.published_until,
             offsets=offsets if self.exactly_once else {},
         )
-        try:
-            with self.metrics.commit_seconds.time():
-                await asyncio.to_thread(self.store.commit, batch)
-        except BaseException:
-            self._rewind_needed = True  # the consumer moved past records not committed
-            raise
+        with self.metrics.commit_seconds.time():
+            await asyncio.to_thread(self.store.commit, batch)
         self.offsets.update(offsets)
         await self.outbox.committed(batch.seq, published)
         if any(isinstance(change.aggregate, ClauseStatus) for change in changes):
@@ -180,10 +186,3 @@ class Pipeline:
             logger.error("ignored an invalid event at %s: %s", where, error)
             self.metrics.event_ignored("unknown", "invalid")
             return None
-
-    def _fold(self, projector: Projector, event: Event, record: Record) -> None:
-        outcome = projector.apply(event)
-        if outcome is Outcome.APPLIED:
-            self.metrics.event_applied(type(event).__name__, record.timestamp_ms)
-        else:
-            self.metrics.event_ignored(type(event).__name__, outcome.value)

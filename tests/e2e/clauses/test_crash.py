@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 import uuid
 from collections.abc import Sequence
 from datetime import date
@@ -27,6 +28,7 @@ from services.clauses.app import INPUT_TOPICS
 from services.clauses.domain import fold, last_closed_month
 from services.clauses.queries import SqlReader
 from services.clauses.store import SqlStore
+from shared.aggregates import ClauseStatus
 from shared.db import make_engine
 from shared.events import Event
 from shared.kafka import ensure_topics
@@ -81,6 +83,13 @@ def consumed(store: SqlStore) -> int:
     with contextlib.suppress(DBAPIError):
         return sum(store.offsets().values())
     return 0
+
+
+def read_clause(port: str, market_id: str) -> ClauseStatus:
+    """A market's clause from the running service's HTTP API."""
+    url = f"http://127.0.0.1:{port}/v1/markets/{market_id}/clause"
+    with urllib.request.urlopen(url, timeout=10) as answer:
+        return ClauseStatus.model_validate_json(answer.read())
 
 
 async def moved_beyond(store: SqlStore, mark: int) -> bool:
@@ -146,6 +155,7 @@ async def test_a_ledger_killed_at_random_moments_ends_with_exactly_the_pure_fold
         return all(stored.get(partition) == end for partition, end in ends.items())
 
     await wait_until(caught_up, seconds=300, what="the ledger to consume every event")
+    clause = await asyncio.to_thread(read_clause, env["CLAUSES_HTTP_PORT"], f"{prefix}M000001")
     assert service.stop()
 
     expected = fold(events, as_of=last_closed_month(date.today())).snapshot()
@@ -158,3 +168,4 @@ async def test_a_ledger_killed_at_random_moments_ends_with_exactly_the_pure_fold
         )
     assert stored == expected
     assert {key: m.aggregate for key, m in published.items() if key in expected} == expected
+    assert clause == expected[f"clause|{prefix}M000001"]

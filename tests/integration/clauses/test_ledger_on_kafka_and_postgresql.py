@@ -2,12 +2,19 @@
 
 import asyncio
 import uuid
+from collections import defaultdict
 from datetime import date
+from decimal import Decimal
 
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from services.clauses.api import api_router
 from services.clauses.app import Clauses, build, run
 from services.clauses.domain import fold, last_closed_month
 from services.clauses.queries import SqlReader
 from services.clauses.settings import ClausesSettings
+from shared.aggregates import HoursCell
 from shared.events import Event
 from tests.clauses_kafka import end_offsets, latest_by_key, produce, wait_until
 from tests.clauses_load import event_stream
@@ -66,6 +73,35 @@ async def test_every_event_on_the_real_broker_ends_stored_and_published_as_the_p
     assert SqlReader(clauses.engine).snapshot() == expected
     published = await latest_by_key(kafka_bootstrap, clauses.topics[-1].name)
     assert {key: m.aggregate for key, m in published.items() if key in expected} == expected
+
+
+async def test_the_read_api_groups_the_hours_on_postgresql_as_the_fold_does(
+    kafka_bootstrap: str, clauses_database: str
+) -> None:
+    prefix = f"it-{uuid.uuid4().hex[:10]}."
+    events = event_stream(1500, prefix=prefix)
+    clauses = build(settings_for(kafka_bootstrap, clauses_database, prefix))
+    async with run(clauses):
+        pass
+    await produce(kafka_bootstrap, events, prefix=prefix)
+    await consume_everything(clauses)
+    http = FastAPI()
+    http.include_router(api_router(SqlReader(clauses.engine), clauses.registry))
+
+    answer = TestClient(http).get(
+        "/v1/aggregates/hours", params={"group_by": "year,gender", "from": "2023-01"}
+    )
+
+    assert answer.status_code == 200
+    got = {
+        (row["group"]["year"], row["group"]["gender"]): Decimal(row["insertion_hours"])
+        for row in answer.json()["rows"]
+    }
+    expected: defaultdict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for cell in fold(events, as_of="2023-01").snapshot().values():
+        if isinstance(cell, HoursCell) and cell.period >= "2023-01":
+            expected[(cell.period[:4], cell.gender.value)] += cell.insertion_hours
+    assert got == expected
 
 
 async def test_a_restarted_ledger_resumes_at_its_stored_offsets_and_reads_nothing_twice(
