@@ -107,9 +107,10 @@ def authenticator(tokens: TokenRegistry) -> Callable[..., Principal]:
     def principal(
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     ) -> Principal:
-        found = tokens.authenticate(credentials.credentials if credentials else None)
+        token = credentials.credentials if credentials else None
+        found = tokens.authenticate(token)
         if found is None:
-            message = "Jeton d'accès absent ou inconnu (en-tête Authorization: Bearer <jeton>)."
+            message = tokens.refusal(token) or "Jeton d'accès refusé."
             raise HTTPException(
                 401,
                 detail=simple("unauthenticated", message),

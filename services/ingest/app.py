@@ -112,7 +112,7 @@ def build_service(
         limits=Limits(settings.monthly_hours_ceiling, settings.max_lines_per_report),
         metrics=metrics,
     )
-    tokens = load_tokens(settings.tokens_file, settings.tokens)
+    tokens = load_tokens(settings.tokens_file, settings.tokens, clock=clock)
     pseudonymise = Pseudonymiser(settings.pseudonymisation_key.get_secret_value())
     intake = RawIntake(
         ingestor=ingestor,

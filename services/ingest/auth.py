@@ -2,9 +2,12 @@
 
 import hashlib
 import json
+import logging
+import time
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Self
@@ -12,6 +15,10 @@ from typing import Any, Self
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
 from shared.types import Siret
+
+logger = logging.getLogger(__name__)
+# how often, at most, the tokens file is looked at for a change (one stat each time)
+RECHECK_SECONDS = 1.0
 
 
 class Role(StrEnum):
@@ -48,6 +55,16 @@ class TokenEntry(BaseModel):
     role: Role
     siret: Siret | None = None
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    expires_at: datetime | None = Field(
+        default=None, description="After this instant (with its time zone) the token is refused"
+    )
+    revoked: bool = Field(default=False, description="A revoked token is refused")
+
+    @model_validator(mode="after")
+    def _expiry_has_a_time_zone(self) -> Self:
+        if self.expires_at is not None and self.expires_at.tzinfo is None:
+            raise ValueError(f"token {self.name!r}: expires_at needs a time zone (e.g. Z)")
+        return self
 
     @model_validator(mode="after")
     def _contractor_has_siret(self) -> Self:
@@ -73,22 +90,88 @@ def bearer_token(header: str | None) -> str | None:
     return token if scheme.lower() == "bearer" and token else None
 
 
-class TokenRegistry:
-    """Finds the principal of a token by its hash."""
+def utc_now() -> datetime:
+    """The real clock, for expiries."""
+    return datetime.now(UTC)
 
-    def __init__(self, entries: Iterable[TokenEntry]) -> None:
-        self._by_hash = {
-            entry.sha256: Principal(entry.name, entry.role, entry.siret) for entry in entries
+
+class TokenRegistry:
+    """Finds the principal of a token by its hash; refuses expired and revoked tokens.
+
+    With a tokens file, the file is re-read when it changes (looked at once a second at
+    most), so a revocation takes effect without a restart; a file that no longer parses is
+    logged and the tokens read before are kept.
+    """
+
+    def __init__(
+        self,
+        entries: Iterable[TokenEntry],
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        file: Path | None = None,
+        inline_json: str = "",
+    ) -> None:
+        self._clock = clock
+        self._file, self._inline = file, inline_json
+        self._by_hash: dict[str, TokenEntry] = {}
+        self._stamp = _stamp_of(file)
+        self._checked = time.monotonic()
+        self._use(entries)
+
+    def _use(self, entries: Iterable[TokenEntry]) -> None:
+        self._by_hash = {entry.sha256: entry for entry in entries}
+        self._principals = {
+            entry.sha256: Principal(entry.name, entry.role, entry.siret)
+            for entry in self._by_hash.values()
         }
 
     def __len__(self) -> int:
         return len(self._by_hash)
 
+    def _reload_if_changed(self) -> None:
+        if self._file is None or time.monotonic() - self._checked < RECHECK_SECONDS:
+            return
+        self._checked = time.monotonic()
+        stamp = _stamp_of(self._file)
+        if stamp == self._stamp:
+            return
+        try:
+            entries = read_entries(self._file, self._inline)
+        except (OSError, ValueError) as error:
+            logger.error("tokens file %s unreadable, previous tokens kept: %s", self._file, error)
+            return
+        self._stamp = stamp
+        self._use(entries)
+        logger.info("tokens file %s re-read: %d tokens", self._file, len(self._by_hash))
+
+    def refusal(self, token: str | None) -> str | None:
+        """Why the token is refused (in French), or None when it is valid."""
+        self._reload_if_changed()
+        entry = self._by_hash.get(hash_token(token)) if token else None
+        if entry is None:
+            return "Jeton d'accès absent ou inconnu (en-tête Authorization: Bearer <jeton>)."
+        if entry.revoked:
+            return f"Jeton d'accès « {entry.name} » révoqué."
+        if entry.expires_at is not None and self._clock() >= entry.expires_at:
+            return f"Jeton d'accès « {entry.name} » expiré le {entry.expires_at.isoformat()}."
+        return None
+
     def authenticate(self, token: str | None) -> Principal | None:
-        """The principal a token belongs to, or None for a missing or unknown token."""
-        if not token:
+        """The principal a token belongs to, or None for a missing, unknown, expired or
+        revoked one."""
+        if not token or self.refusal(token) is not None:
             return None
-        return self._by_hash.get(hash_token(token))
+        return self._principals.get(hash_token(token))
+
+
+def _stamp_of(file: Path | None) -> tuple[int, int] | None:
+    if file is None:
+        return None
+    try:
+        stat = file.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
 
 
 def _entries_of(document: Any) -> list[TokenEntry]:
@@ -97,7 +180,7 @@ def _entries_of(document: Any) -> list[TokenEntry]:
     return _entries.validate_python(document)
 
 
-def load_tokens(file: Path | None, inline_json: str) -> TokenRegistry:
+def read_entries(file: Path | None, inline_json: str) -> list[TokenEntry]:
     """Tokens from a JSON or TOML file (`tokens = [...]`) and from a JSON string."""
     entries: list[TokenEntry] = []
     if file is not None:
@@ -106,7 +189,15 @@ def load_tokens(file: Path | None, inline_json: str) -> TokenRegistry:
         entries.extend(_entries_of(document))
     if inline_json.strip():
         entries.extend(_entries_of(json.loads(inline_json)))
-    return TokenRegistry(entries)
+    return entries
+
+
+def load_tokens(
+    file: Path | None, inline_json: str, *, clock: Callable[[], datetime] = utc_now
+) -> TokenRegistry:
+    """The registry of the configured tokens (the file re-read when it changes)."""
+    entries = read_entries(file, inline_json)
+    return TokenRegistry(entries, clock=clock, file=file, inline_json=inline_json)
 
 
 def forbidden(

@@ -1,0 +1,79 @@
+"""Tokens expire and are revoked; a revocation in the tokens file needs no restart."""
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from services.ingest import auth
+from services.ingest.auth import Principal, Role, hash_token, load_tokens
+
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+
+def entry(token: str, **changes: Any) -> dict[str, Any]:
+    return {"name": token, "role": "facilitator", "sha256": hash_token(token), **changes}
+
+
+def write(file: Path, *entries: dict[str, Any]) -> None:
+    file.write_text(json.dumps({"tokens": list(entries)}), encoding="utf-8")
+
+
+def test_a_token_is_refused_from_its_expiry_on_and_accepted_before() -> None:
+    expiry = NOW.isoformat()
+    tokens = json.dumps([entry("t", expires_at=expiry)])
+    before = load_tokens(None, tokens, clock=lambda: NOW - timedelta(seconds=1))
+    at_expiry = load_tokens(None, tokens, clock=lambda: NOW)
+
+    accepted, refused = before.authenticate("t"), at_expiry.authenticate("t")
+
+    assert accepted == Principal("t", Role.FACILITATOR)
+    assert refused is None
+    assert at_expiry.refusal("t") == f"Jeton d'accès « t » expiré le {expiry}."
+
+
+def test_a_revoked_token_is_refused_saying_so() -> None:
+    registry = load_tokens(None, json.dumps([entry("t", revoked=True)]), clock=lambda: NOW)
+
+    principal = registry.authenticate("t")
+
+    assert principal is None
+    assert registry.refusal("t") == "Jeton d'accès « t » révoqué."
+
+
+def test_an_expiry_without_a_time_zone_is_refused_at_start() -> None:
+    with pytest.raises(ValidationError, match="expires_at needs a time zone"):
+        load_tokens(None, json.dumps([entry("t", expires_at="2030-01-01T00:00:00")]))
+
+
+def test_revoking_in_the_tokens_file_takes_effect_without_a_restart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(auth, "RECHECK_SECONDS", 0.0)
+    file = tmp_path / "tokens.json"
+    write(file, entry("kept"), entry("revoked-later"))
+    registry = load_tokens(file, "", clock=lambda: NOW)
+    before = registry.authenticate("revoked-later")
+
+    write(file, entry("kept"), entry("revoked-later", revoked=True), entry("added"))
+
+    assert before is not None
+    assert registry.authenticate("revoked-later") is None
+    assert registry.authenticate("kept") is not None
+    assert registry.authenticate("added") is not None
+
+
+def test_a_broken_tokens_file_keeps_the_tokens_read_before(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(auth, "RECHECK_SECONDS", 0.0)
+    file = tmp_path / "tokens.json"
+    write(file, entry("t"))
+    registry = load_tokens(file, "", clock=lambda: NOW)
+
+    file.write_text('{"tokens": [', encoding="utf-8")
+
+    assert registry.authenticate("t") == Principal("t", Role.FACILITATOR)
