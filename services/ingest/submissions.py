@@ -4,11 +4,12 @@ Contract and hours submissions carry the raw beneficiary identifier; it is repla
 pseudonym before any event is built, and never appears in an error message.
 """
 
+import re
 from datetime import date
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from shared.codes import (
     ContractType,
@@ -22,6 +23,21 @@ from shared.codes import (
 from shared.events import Buyer, Holder, InsertionCommitment
 from shared.types import AmountHT, Identifier, Period, Siret
 
+_SPECIAL = {"nan", "inf", "infinity", "snan"}
+_ASCII_NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?", re.ASCII)
+
+
+def _ascii_number(value: Any) -> Any:
+    """Refuse numbers written with other digits than 0-9 (Decimal reads Arabic-Indic or
+    full-width digits as if they were ASCII ones); NaN and infinities are left to the type."""
+    text = value.strip() if isinstance(value, str) else ""
+    if text and not _ASCII_NUMBER.fullmatch(text) and text.lower().lstrip("+-") not in _SPECIAL:
+        raise ValueError("nombre attendu, écrit avec les chiffres 0 à 9 et un point décimal")
+    return value
+
+
+AsciiNumber = BeforeValidator(_ascii_number)
+AmountInput = Annotated[AmountHT, AsciiNumber]
 BeneficiaryId = Annotated[
     str,
     Field(
@@ -32,6 +48,7 @@ BeneficiaryId = Annotated[
 ]
 HoursInput = Annotated[
     Decimal,
+    AsciiNumber,
     Field(
         max_digits=8,
         decimal_places=2,
@@ -53,8 +70,8 @@ class MarketSubmission(Submission):
     buyer: Buyer
     title: str = Field(min_length=1, max_length=500)
     category: MarketCategory
-    cpv_code: str | None = Field(default=None, pattern=r"^\d{8}(-\d)?$")
-    amount_ht: AmountHT
+    cpv_code: str | None = Field(default=None, pattern=r"^[0-9]{8}(-[0-9])?$")
+    amount_ht: AmountInput
     notification_date: date
     duration_months: int = Field(gt=0, le=600)
     holders: list[Holder] = Field(min_length=1, max_length=100)
@@ -69,7 +86,7 @@ class InvoiceSubmission(Submission):
     market_id: Identifier
     holder_siret: Siret
     period: Period
-    amount_ht: AmountHT
+    amount_ht: AmountInput
 
 
 class WorkContractSubmission(Submission):
