@@ -1,0 +1,63 @@
+"""What every hostile input must leave: a clear refusal, a serving service, nothing written."""
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from sqlalchemy import text
+
+from tests.builders import RAW_BENEFICIARY
+from tests.integration.ingest.conftest import Live
+
+TRIED: Counter[str] = Counter()
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """What a refusal must say: its status, its code, and where (field, location or line)."""
+
+    status: int
+    code: str
+    where: str | int | None = None
+
+
+def tried(entry_point: str, count: int = 1) -> None:
+    """Count inputs given to an entry point (printed in the terminal summary)."""
+    TRIED[entry_point] += count
+
+
+def stored_submissions(live: Live) -> int:
+    """How many submissions ingest recorded."""
+    with live.service.engine.connect() as connection:
+        count: int = connection.execute(
+            text("SELECT count(*) FROM ingest_submissions")
+        ).scalar_one()
+    return count
+
+
+def places(body: dict[str, Any]) -> set[str | int]:
+    """Every field, location and line a refusal names."""
+    found: set[str | int] = set()
+    for item in body.get("errors") or []:
+        found |= {item[key] for key in ("field", "location", "line") if item.get(key) is not None}
+    return found
+
+
+def assert_clear_refusal(response: httpx.Response, expected: Refusal) -> dict[str, Any]:
+    """Our own body, with a French message, naming where it went wrong, never echoing a
+    beneficiary identifier."""
+    assert response.status_code == expected.status, response.text[:2000]
+    body: dict[str, Any] = response.json()
+    assert body["code"] == expected.code, body
+    assert body["message"].strip(), body
+    if expected.where is not None:
+        assert expected.where in places(body), body
+    assert RAW_BENEFICIARY not in response.text
+    return body
+
+
+async def assert_still_serving(live: Live) -> None:
+    """Ingest answers its health check."""
+    response = await live.client.get("/health")
+    assert response.status_code == 200
