@@ -10,12 +10,14 @@ from typing import TypeVar
 
 E = TypeVar("E", bound=StrEnum)
 
-_PERIOD_ISO = re.compile(r"(\d{4})-(\d{1,2})")
-_PERIOD_FR = re.compile(r"(\d{1,2})[/-](\d{4})")
-_DATE_FR = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
-_DATE_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_PERIOD_ISO = re.compile(r"(\d{4})-(\d{1,2})", re.ASCII)
+_PERIOD_FR = re.compile(r"(\d{1,2})[/-](\d{4})", re.ASCII)
+_DATE_FR = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})", re.ASCII)
+_DATE_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
 _IDENTIFIER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,63}")
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
+# digits 0-9 only: Decimal and int() also read Arabic-Indic or full-width digits
+_NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)", re.ASCII)
 
 
 class CellError(ValueError):
@@ -65,6 +67,8 @@ def day(text: str) -> date:
 def hours(text: str) -> Decimal:
     """Hours with a decimal comma or point, at most two decimals."""
     cleaned = _SPACES.sub("", text).replace(",", ".")
+    if not _NUMBER.fullmatch(cleaned):
+        raise CellError("invalid_number", f"nombre d'heures « {text} » illisible")
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
@@ -81,7 +85,7 @@ def hours(text: str) -> Decimal:
 def siret(text: str) -> str:
     """14 digits, spaces allowed between them."""
     digits = _SPACES.sub("", text)
-    if not (len(digits) == 14 and digits.isdigit()):
+    if not (len(digits) == 14 and digits.isascii() and digits.isdigit()):
         raise CellError("invalid_siret", f"SIRET « {text} » invalide : attendu 14 chiffres")
     return digits
 
