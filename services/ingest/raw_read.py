@@ -55,6 +55,8 @@ def _why_invalid(value: bytes, error: ValidationError) -> Refusal:
             return refusal("truncated_json", message)
         message = f"JSON invalide ligne {bad.lineno}, colonne {bad.colno} : {bad.msg}"
         return refusal("not_json", message)
+    except RecursionError:  # pydantic refused it too deep; json.loads must not crash the batch
+        return refusal("not_json", "JSON imbriqué trop profondément")
     if not isinstance(document, dict):
         return refusal("not_an_object", "un objet JSON est attendu")
     version = document.get("schema_version", RAW_SCHEMA_VERSION)
@@ -78,7 +80,7 @@ def read_raw(
     value: bytes | None, headers: Headers, tokens: TokenRegistry, max_bytes: int
 ) -> tuple[Principal, RawSubmission] | Refusal:
     """The sender and the submission, or why the message is refused."""
-    if value is None:
+    if not value:
         return refusal("empty", "message vide")
     if len(value) > max_bytes:
         message = f"message de {len(value)} octets : au plus {max_bytes} par soumission"
