@@ -10,8 +10,16 @@ from pydantic import BaseModel
 from services.clauses.queries import HOURS_DIMENSIONS
 from shared.aggregates import ClauseStatus, CountedThing, DistinctCount
 
+# [0-9], not \d: the pattern is matched by a Unicode-aware engine (full-width digits pass \d)
 PeriodQuery = Annotated[
-    str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="A month, YYYY-MM")
+    str | None, Query(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$", description="A month, YYYY-MM")
+]
+MarketQuery = Annotated[
+    str | None,
+    Query(max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$", description="A market id"),
+]
+BreakdownQuery = Annotated[
+    str | None, Query(max_length=200, pattern=r"^[^\x00]*$", description="A breakdown")
 ]
 
 
@@ -72,7 +80,7 @@ def api_router(reader: Reader, registry: CollectorRegistry) -> APIRouter:
         group_by: Annotated[str, Query(description="Comma-separated dimensions")] = "",
         period_from: Annotated[PeriodQuery, Query(alias="from")] = None,
         period_to: Annotated[PeriodQuery, Query(alias="to")] = None,
-        market_id: str | None = None,
+        market_id: MarketQuery = None,
     ) -> HoursAnswer:
         """Insertion and training hours summed by dimensions, over months from..to included."""
         names = _group_by(group_by)
@@ -92,7 +100,7 @@ def api_router(reader: Reader, registry: CollectorRegistry) -> APIRouter:
     def counts(
         year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
         counted: CountedThing | None = None,
-        breakdown: str | None = None,
+        breakdown: BreakdownQuery = None,
     ) -> list[DistinctCount]:
         """Distinct beneficiaries, contracts, markets with hours, employers, by breakdown."""
         return reader.counts(
@@ -102,7 +110,7 @@ def api_router(reader: Reader, registry: CollectorRegistry) -> APIRouter:
     @router.get("/v1/markets/{market_id}/clause")
     def clause(market_id: str) -> ClauseStatus:
         """Hours owed to date against hours realised, and the status, of one market."""
-        status = reader.clause(market_id)
+        status = None if "\x00" in market_id else reader.clause(market_id)
         if status is None:
             raise HTTPException(
                 404,

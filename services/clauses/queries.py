@@ -48,8 +48,9 @@ class SqlReader:
         ]
         query = select(
             *columns,
-            func.sum(table.c.insertion_hundredths).label("insertion"),
-            func.sum(table.c.training_hundredths).label("training"),
+            # no group and no matching row: one row of NULL sums, read as zero hours
+            func.coalesce(func.sum(table.c.insertion_hundredths), 0).label("insertion"),
+            func.coalesce(func.sum(table.c.training_hundredths), 0).label("training"),
         ).group_by(*columns)
         if period_from is not None:
             query = query.where(table.c.period >= period_from)
