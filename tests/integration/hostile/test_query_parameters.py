@@ -1,20 +1,12 @@
 """Hostile query parameters on the clauses and indicators read APIs (their real apps, on
 the real broker and PostgreSQL): a 4xx naming the parameter, never a server error."""
 
-import uuid
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import httpx
 import pytest
 
-from services.clauses.app import build as build_clauses
-from services.clauses.app import http_app
-from services.clauses.settings import ClausesSettings
-from services.indicators.app import build_service as build_indicators
-from tests.clauses_databases import fresh_database
 from tests.integration.hostile.checks import tried
-from tests.integration.indicators.conftest import delete_topics, unique_settings
 
 NUL, RTL = "\x00", "\u202e"
 SQL = "2023' OR '1'='1"
@@ -96,38 +88,6 @@ INDICATORS = [
     Case("assessment with HTML format", "/v1/assessment/2023", {"format": "<b>"}, 422, "format"),
     Case("assessment of a NUL year", "/v1/assessment/%00", {}, 422, "year"),
 ]
-
-
-@pytest.fixture(scope="module")
-async def clauses(kafka_bootstrap: str, postgres_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    with fresh_database(postgres_url, stem="hostile_clauses") as database_url:
-        settings = ClausesSettings(
-            kafka_bootstrap_servers=kafka_bootstrap,
-            database_url=database_url,
-            topic_prefix=f"hostile-{uuid.uuid4().hex[:8]}.",
-            group_id=f"hostile-clauses-{uuid.uuid4().hex[:8]}",
-        )
-        service = build_clauses(settings)
-        app = http_app(service)
-        async with app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://c") as client:
-                yield client
-        service.engine.dispose()
-
-
-@pytest.fixture(scope="module")
-async def indicators(kafka_bootstrap: str) -> AsyncIterator[httpx.AsyncClient]:
-    settings = unique_settings(kafka_bootstrap)
-    service = build_indicators(settings)
-    await service.start()
-    transport = httpx.ASGITransport(app=service.http)
-    try:
-        async with httpx.AsyncClient(transport=transport, base_url="http://i") as client:
-            yield client
-    finally:
-        await service.stop()
-        await delete_topics(kafka_bootstrap, settings)
 
 
 async def check(client: httpx.AsyncClient, case: Case, entry_point: str) -> None:
