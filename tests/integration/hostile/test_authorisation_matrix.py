@@ -86,7 +86,7 @@ POLICY: dict[str, dict[tuple[str, str], Policy]] = {
     },
 }
 EXPIRED = datetime(2020, 1, 1, tzinfo=UTC).isoformat()
-TOKENS = {
+TOKENS: dict[str, dict[str, Any]] = {
     "facilitator": {"role": "facilitator"},
     "contractor-a": {"role": "contractor", "siret": HOLDER_SIRET},
     "contractor-b": {"role": "contractor", "siret": OTHER_SIRET},
@@ -301,9 +301,11 @@ async def test_revoking_a_token_in_the_file_takes_effect_without_a_restart(
     before = (await client.get(probe, headers=bearer("to-revoke"))).status_code
     soon = (datetime.now(UTC) + timedelta(seconds=2)).isoformat()
 
-    token_file(
-        secured.tokens, **{"to-revoke": {"revoked": True}, "contractor-b": {"expires_at": soon}}
-    )
+    changes: dict[str, dict[str, Any]] = {
+        "to-revoke": {"revoked": True},
+        "contractor-b": {"expires_at": soon},
+    }
+    token_file(secured.tokens, **changes)
     statuses: list[int] = []
     for _ in range(40):
         await asyncio.sleep(0.25)

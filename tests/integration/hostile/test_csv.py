@@ -23,9 +23,9 @@ CSV = {**FACILITATOR, "Content-Type": "text/csv"}
 FORMULA = "=CMD|' /C calc'!A0"
 
 
-def text_of(market_id: str, rows: int = 2, **cells: str) -> str:
+def text_of(market_id: str, rows: int = 2, *, insertion: str = "35,5") -> str:
     """The builder's file as text, without its BOM."""
-    return an_hours_csv(market_id, rows, **cells).decode("utf-8-sig")
+    return an_hours_csv(market_id, rows, insertion=insertion).decode("utf-8-sig")
 
 
 def bad_row(**cells: str) -> Callable[[str], bytes]:

@@ -182,11 +182,11 @@ async def test_every_hostile_message_is_dead_lettered_with_its_reason_and_the_ne
         name: letters.get(name, {}).get("dead-letter-reason", b"").decode() for name, *_ in poison
     }
     assert reasons == {name: reason for name, _, _, reason in poison}
-    for headers in letters.values():
-        detail = json.loads(headers["dead-letter-detail"])
+    for found in letters.values():
+        detail = json.loads(found["dead-letter-detail"])
         assert detail
         assert all(item["message"].strip() for item in detail)
-        assert "authorization" not in headers
+        assert "authorization" not in found
     assert [type(event) for event in events] == [WorkContractSigned]
     assert all(RAW_BENEFICIARY.encode() not in r.value for r in reader.seen if r.value)
     await assert_still_serving(live)
