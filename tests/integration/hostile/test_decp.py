@@ -16,6 +16,7 @@ from tests.integration.hostile.checks import (
     Refusal,
     assert_clear_refusal,
     assert_still_serving,
+    stored_submissions,
     tried,
 )
 from tests.integration.hostile.topics import every_output, keys_seen
@@ -123,6 +124,7 @@ async def test_a_document_of_defective_records_only_is_refused_whole(
 ) -> None:
     bad = unique_market()
     NEVER_PUBLISHED.append(bad)
+    before = stored_submissions(live)
     tried(ENTRY_POINT)
 
     response = await live.client.post(
@@ -130,6 +132,7 @@ async def test_a_document_of_defective_records_only_is_refused_whole(
     )
 
     assert_clear_refusal(response, Refusal(422, "no_valid_record"))
+    assert stored_submissions(live) == before
     await assert_still_serving(live)
 
 
@@ -139,11 +142,13 @@ async def test_a_document_of_defective_records_only_is_refused_whole(
 async def test_a_document_that_is_not_decp_is_refused_and_a_valid_one_passes_after(
     live: Live, name: str, document: bytes, expected: Refusal
 ) -> None:
+    before = stored_submissions(live)
     tried(ENTRY_POINT)
 
     response = await live.client.post("/v1/decp", content=document, headers=DECP)
 
     assert_clear_refusal(response, expected)
+    assert stored_submissions(live) == before
     await assert_still_serving(live)
     valid = a_decp_document(a_decp_record(unique_market()))
     assert (await live.client.post("/v1/decp", content=valid, headers=DECP)).status_code == 202
