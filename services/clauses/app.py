@@ -22,6 +22,7 @@ from services.clauses.queries import SqlReader
 from services.clauses.settings import ClausesSettings
 from services.clauses.store import Published, SqlStore
 from shared.db import make_engine
+from shared.http_errors import install_french_validation_errors
 from shared.kafka import ensure_topics, make_broker
 from shared.topics import CLAUSE_AGGREGATES, INVOICES, MARKETS, MONTHLY_HOURS, WORK_CONTRACTS, Topic
 
@@ -99,6 +100,7 @@ def http_app(clauses: Clauses) -> FastAPI:
     """The HTTP read API; its lifespan runs the consumer beside it."""
     http = FastAPI(title="Clauses: insertion hours ledger", lifespan=lambda _: run(clauses))
     http.include_router(api_router(SqlReader(clauses.engine), clauses.registry))
+    install_french_validation_errors(http)
     return http
 
 

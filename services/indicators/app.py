@@ -28,6 +28,7 @@ from services.indicators.metrics import make_registry
 from services.indicators.replay import ReplayStats, end_offsets, rebuild
 from services.indicators.settings import IndicatorsSettings
 from services.indicators.snapshots import SnapshotPublisher
+from shared.http_errors import install_french_validation_errors
 from shared.indicators import IndicatorSnapshot
 from shared.kafka import ensure_topics, make_broker
 from shared.topics import CLAUSE_AGGREGATES, INDICATOR_SNAPSHOTS, MARKETS, Topic
@@ -116,6 +117,7 @@ def build_service(settings: IndicatorsSettings) -> IndicatorsService:
 
     service.http = FastAPI(title="Indicateurs SPASER", version="1", lifespan=lifespan)
     service.http.include_router(make_api(live, registry))
+    install_french_validation_errors(service.http)
     return service
 
 
