@@ -55,6 +55,7 @@ class Case:
     name: str
     file: Callable[[str], bytes]
     expected: Refusal
+    content_type: str = "text/csv"
 
 
 def refused(name: str, file: Callable[[str], bytes], code: str, where: str | int) -> Case:
@@ -109,6 +110,27 @@ CORPUS = [
     ),
     # size: one report of 100 000 lines is refused whole (at most 5 000 per report)
     refused("100 000 rows", lambda m: an_hours_csv(m, 100_000), "invalid_file", 5_002),
+    # over the declared limit (INGEST_MAX_BODY_BYTES, 20 MiB): refused before being read
+    Case(
+        "21 MiB file",
+        lambda m: an_hours_csv(m, 1) + b"x" * (21 * 1024 * 1024),
+        Refusal(413, "body_too_large"),
+    ),
+    Case(
+        "a form without the file field",
+        lambda m: b'--B\r\nContent-Disposition: form-data; name="other"\r\n\r\nx\r\n--B--\r\n',
+        Refusal(422, "missing_file"),
+        "multipart/form-data; boundary=B",
+    ),
+    Case(
+        "a form whose file is latin-1",
+        lambda m: (
+            b'--B\r\nContent-Disposition: form-data; name="file"; filename="h.csv"\r\n'
+            b"Content-Type: text/csv\r\n\r\n" + text_of(m).encode("latin-1") + b"\r\n--B--\r\n"
+        ),
+        Refusal(422, "invalid_file", 1),
+        "multipart/form-data; boundary=B",
+    ),
 ]
 ACCEPTED: list[tuple[str, Callable[[str], bytes]]] = [
     ("UTF-8 with BOM, semicolons, CRLF", lambda m: an_hours_csv(m, 3)),
@@ -148,7 +170,9 @@ async def test_a_hostile_file_is_refused_whole_naming_the_line_and_the_service_g
     tried(ENTRY_POINT)
 
     response = await live.client.post(
-        "/v1/monthly-hours/csv", content=case.file(market_id), headers=CSV
+        "/v1/monthly-hours/csv",
+        content=case.file(market_id),
+        headers={**CSV, "Content-Type": case.content_type},
     )
 
     assert_clear_refusal(response, case.expected)
