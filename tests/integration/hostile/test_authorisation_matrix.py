@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 import pytest
+from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
 
 from services.clauses.app import build as build_clauses
@@ -27,6 +28,7 @@ from services.indicators.settings import IndicatorsSettings
 from services.ingest.app import build_service, create_app
 from services.ingest.auth import hash_token
 from services.ingest.settings import IngestSettings
+from shared.topics import WORK_CONTRACTS
 from tests.builders import (
     HOLDER_SIRET,
     TEST_PSEUDONYMISATION_KEY,
@@ -35,7 +37,7 @@ from tests.builders import (
 )
 from tests.component.ingest.conftest import OTHER_SIRET
 from tests.integration.hostile.checks import stored_submissions, tried
-from tests.integration.ingest.conftest import Live, unique_market
+from tests.integration.ingest.conftest import Live, TopicReader, unique_market
 from tests.integration.ingest.test_auth_matrix import routes
 
 
@@ -344,3 +346,50 @@ async def test_every_public_route_answers_without_a_token(
 
     # 404: a sample market or year without data, answered all the same
     assert all(status in (200, 404) for status in statuses.values()), statuses
+
+
+async def test_the_raw_topic_dead_letters_expired_revoked_and_out_of_scope_senders(
+    secured: Secured,
+) -> None:
+    live = secured.live
+    own, others = await notify(live.client, HOLDER_SIRET), await notify(live.client, OTHER_SIRET)
+    senders = {
+        "expired": (own, "unknown_token"),
+        "revoked": (own, "unknown_token"),
+        "contractor-a": (others, "forbidden"),
+        "contractor-b": (others, None),  # its own market: published
+    }
+    producer = AIOKafkaProducer(bootstrap_servers=live.bootstrap, acks="all")
+    await producer.start()
+    topics = [live.settings.dead_letter_topic, WORK_CONTRACTS.name]
+    try:
+        async with TopicReader(live.bootstrap, topics) as reader:
+            for who, (market_id, _) in senders.items():
+                body = a_contract_submission(
+                    market_id=market_id,
+                    contract_id=f"C-raw-{who}-{market_id}",
+                    employer_siret=OTHER_SIRET if market_id == others else HOLDER_SIRET,
+                ).model_dump(mode="json")
+                await producer.send_and_wait(
+                    live.settings.raw_topic,
+                    json.dumps({"type": "work_contract", **body}).encode(),
+                    key=f"{market_id}:{who}".encode(),
+                    headers=[("authorization", f"Bearer {who}".encode())],
+                )
+            tried("authorisation matrix", len(senders))
+            found = await reader.collect(
+                lambda r: r.key is not None and r.key.startswith((own.encode(), others.encode())),
+                count=len(senders),
+            )
+    finally:
+        await producer.stop()
+
+    letters = {
+        r.key.decode().split(":", 1)[1]: dict(r.headers)["dead-letter-reason"].decode()
+        for r in found
+        if r.topic == live.settings.dead_letter_topic
+    }
+    published = [r for r in found if r.topic == WORK_CONTRACTS.name and b"C-raw-" in r.value]
+    assert letters == {who: reason for who, (_, reason) in senders.items() if reason}
+    assert len(published) == 1
+    assert b"C-raw-contractor-b-" in published[0].value
