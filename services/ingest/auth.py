@@ -150,6 +150,9 @@ class TokenRegistry:
         entry = self._by_hash.get(hash_token(token)) if token else None
         if entry is None:
             return "Jeton d'accès absent ou inconnu (en-tête Authorization: Bearer <jeton>)."
+        return self._lapsed(entry)
+
+    def _lapsed(self, entry: TokenEntry) -> str | None:
         if entry.revoked:
             return f"Jeton d'accès « {entry.name} » révoqué."
         if entry.expires_at is not None and self._clock() >= entry.expires_at:
@@ -158,10 +161,15 @@ class TokenRegistry:
 
     def authenticate(self, token: str | None) -> Principal | None:
         """The principal a token belongs to, or None for a missing, unknown, expired or
-        revoked one."""
-        if not token or self.refusal(token) is not None:
+        revoked one (one hash per call: the raw topic asks for every record)."""
+        if not token:
             return None
-        return self._principals.get(hash_token(token))
+        self._reload_if_changed()
+        digest = hash_token(token)
+        entry = self._by_hash.get(digest)
+        if entry is None or self._lapsed(entry) is not None:
+            return None
+        return self._principals[digest]
 
 
 def _stamp_of(file: Path | None) -> tuple[int, int] | None:
