@@ -16,16 +16,30 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    FilePayload,
+    Page,
+    ViewportSize,
+    expect,
+    sync_playwright,
+)
 
 from tests.builders import HOLDER_SIRET, a_market_submission, an_hours_csv
 from tests.e2e.web.conftest import OTHER_SIRET, WebStack
 
 CHROMIUM = "/usr/bin/chromium"
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 375, "height": 812}
-# the last closed month when these lines were written is 2026-10; the rows are for it
-ROWS = {"period": "10/2026", "start": "01/09/2026"}
+DESKTOP = ViewportSize(width=1280, height=900)
+PHONE = ViewportSize(width=375, height=812)
+
+
+def last_closed_month(today: date) -> tuple[int, int]:
+    """The month before this one: the one the clause is measured at."""
+    return (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+
+
+YEAR, MONTH = last_closed_month(date.today())
+PERIOD, START = f"{MONTH:02d}/{YEAR}", f"01/{MONTH:02d}/{YEAR}"
 BAD = {1: {"insertion": "-2"}, 4: {"gender": "X"}, 7: {"period": "12/2099"}}
 
 
@@ -48,11 +62,11 @@ def shots(tmp_path: Path) -> Path:
 
 
 def notify(stack: WebStack, market_id: str, holder: str) -> None:
-    """A market of 24 months notified in January 2026, owing 2 400 hours in all."""
+    """A market of 24 months notified a year ago, owing 2 400 hours in all."""
     market = a_market_submission(
         market_id=market_id,
         title="Réhabilitation du groupe scolaire Jules-Ferry",
-        notification_date=date(2026, 1, 15),
+        notification_date=date(YEAR - 1, MONTH, 15),
         duration_months=24,
         holders=[{"siret": holder, "is_sme": True, "in_territory": True}],
         insertion_commitment={"fixed_total_hours": 2400},
@@ -76,7 +90,7 @@ def sign_in(page: Page, stack: WebStack, token: str) -> None:
 def upload(page: Page, name: str, document: bytes) -> None:
     page.goto(page.url.split("/ui/")[0] + "/ui/depot")
     page.get_by_label("Fichier CSV du mois").set_input_files(
-        files=[{"name": name, "mimeType": "text/csv", "buffer": document}]
+        files=[FilePayload(name=name, mimeType="text/csv", buffer=document)]
     )
     page.get_by_role("button", name="Envoyer le fichier").click()
 
@@ -104,7 +118,9 @@ def test_a_facilitator_uploads_reads_the_refusals_corrects_and_sees_the_hours_mo
     sign_in(page, web_stack, web_stack.facilitator)
     before = realised_once_consumed(page, market_url, not_text="", within=60)
 
-    upload(page, "heures-octobre.csv", an_hours_csv(market_id, 10, bad=BAD, **ROWS))
+    upload(
+        page, "heures-octobre.csv", an_hours_csv(market_id, 10, bad=BAD, period=PERIOD, start=START)
+    )
 
     expect(page.get_by_role("heading", name="Fichier refusé : rien n'a été publié")).to_be_visible()
     rows = page.locator("#refus tbody tr")
@@ -116,19 +132,21 @@ def test_a_facilitator_uploads_reads_the_refusals_corrects_and_sees_the_hours_mo
     assert "BEN-" not in page.content()
     page.screenshot(path=shots / "upload-refused.png", full_page=True)
 
-    upload(page, "heures-octobre-corrige.csv", an_hours_csv(market_id, 10, **ROWS))
+    upload(
+        page, "heures-octobre-corrige.csv", an_hours_csv(market_id, 10, period=PERIOD, start=START)
+    )
 
     expect(page.get_by_role("heading", name="Fichier publié")).to_be_visible()
     expect(page.get_by_text("10 contrat(s) de travail publié(s)")).to_be_visible()
     page.screenshot(path=shots / "upload-accepted.png", full_page=True)
     after = realised_once_consumed(page, market_url, not_text=before, within=90)
     assert before == "0\u00a0h"
-    assert after == "355\u00a0h"  # 10 rows of 35,5 h in October 2026
+    assert after == "355\u00a0h"  # 10 rows of 35,5 h in the last closed month
     expect(page.locator("#table-mois tbody tr")).to_have_count(1)
     page.screenshot(path=shots / "market.png", full_page=True)
     history = page.goto(f"{web_stack.ingest}/ui/historique")
     assert history is not None
-    expect(page.get_by_text(f"{market_id} · 10/2026 · v1")).to_be_visible()
+    expect(page.get_by_text(f"{market_id} · {PERIOD} · v1")).to_be_visible()
     page.close()
 
 
@@ -139,7 +157,7 @@ def test_the_market_page_fits_a_phone_screen(
     notify(web_stack, market_id, HOLDER_SIRET)
     page = browser.new_page(viewport=PHONE, locale="fr-FR", is_mobile=True)
     sign_in(page, web_stack, web_stack.contractor)
-    upload(page, "heures.csv", an_hours_csv(market_id, 6, **ROWS))
+    upload(page, "heures.csv", an_hours_csv(market_id, 6, period=PERIOD, start=START))
     expect(page.get_by_role("heading", name="Fichier publié")).to_be_visible()
 
     realised_once_consumed(
