@@ -2,17 +2,30 @@
 
 import csv
 import io
+import json
 from decimal import Decimal
+from pathlib import Path
 
 import httpx
 import pytest
 
+from services.ingest.app import build_service, create_app
 from services.ingest.csv_columns import COLUMNS, HEADER_OF, REQUIRED, simplify
-from services.ingest.web.clauses_client import Overview
+from services.ingest.web.clauses_client import ClausesUnavailableError, Overview
 from services.ingest.web.session import SESSION_COOKIE
+from shared.kafka import make_broker
 from shared.topics import MONTHLY_HOURS, WORK_CONTRACTS
 from tests.builders import HOLDER_SIRET, a_market_submission, an_hours_csv
-from tests.component.ingest.conftest import FACILITATOR, OTHER_SIRET, Web
+from tests.component.ingest.conftest import (
+    FACILITATOR,
+    NOW,
+    OTHER_SIRET,
+    TOKENS,
+    FakeClauses,
+    Web,
+    settings_for,
+)
+from tests.component.ingest.html_tables import table_rows
 
 MARKET = "2023-0042"
 
@@ -270,56 +283,61 @@ async def test_every_page_is_french_and_has_a_skip_link_once_signed_in(web: Web,
     assert page.headers["x-frame-options"] == "DENY"
 
 
-def table_rows(html: str, table_id: str | None = None) -> list[list[str]]:
-    """The body rows of a table (the first one, or the one with this id), cell texts."""
-    from html.parser import HTMLParser
-
-    class Rows(HTMLParser):
-        def __init__(self) -> None:
-            super().__init__()
-            self.rows: list[list[str]] = []
-            self.inside = table_id is None
-            self.depth = 0
-            self.in_body = False
-            self.cell: list[str] | None = None
-            self.done = False
-
-        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-            if self.done:
-                return
-            if tag == "table" and not self.inside and ("id", table_id) in attrs:
-                self.inside = True
-            if not self.inside:
-                return
-            if tag == "tbody":
-                self.in_body = True
-            elif tag == "tr" and self.in_body:
-                self.rows.append([])
-            elif tag in ("td", "th") and self.in_body:
-                self.cell = []
-
-        def handle_endtag(self, tag: str) -> None:
-            if not self.inside or self.done:
-                return
-            if tag in ("td", "th") and self.cell is not None:
-                self.rows[-1].append(" ".join("".join(self.cell).split()))
-                self.cell = None
-            elif tag == "tbody":
-                self.in_body = False
-            elif tag == "table":
-                self.done = True
-
-        def handle_data(self, data: str) -> None:
-            if self.cell is not None:
-                self.cell.append(data)
-
-    parser = Rows()
-    parser.feed(html)
-    return parser.rows
-
-
 def test_hours_are_written_the_french_way() -> None:
     from services.ingest.web.render import hours
 
     assert hours(Decimal("1234.5")) == "1\u202f234,50\u00a0h"
     assert hours(Decimal("120")) == "120\u00a0h"
+
+
+class DownClauses:
+    async def overview(self, market_id: str) -> Overview | None:
+        raise ClausesUnavailableError("connection refused")
+
+
+async def test_a_token_removed_from_the_configuration_ends_its_session_at_once(
+    web: Web, tmp_path: Path
+) -> None:
+    signed_in = await web.sign_in("facilitator-token")
+    cookie = signed_in.cookies[SESSION_COOKIE]
+    without = [entry for entry in TOKENS if entry["name"] != "facilitateur"]
+    settings = settings_for(tmp_path, tokens=json.dumps(without))
+    broker = make_broker(settings.kafka_bootstrap_servers, client_id="ingest-web-revoked")
+    service = build_service(settings, clock=lambda: NOW, broker=broker, clauses=FakeClauses())
+    restarted = httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=create_app(service, manage_runtime=False)),
+        base_url="https://ingest",
+    )
+
+    async with restarted:
+        response = await restarted.get(
+            "/ui/depot", headers={"Cookie": f"{SESSION_COOKIE}={cookie}"}
+        )
+
+    service.engine.dispose()
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/ui/connexion")
+
+
+async def test_when_clauses_does_not_answer_the_market_page_says_so_in_french(
+    web: Web, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await with_market(web)
+    await web.sign_in("facilitator-token")
+    monkeypatch.setattr(web.clauses, "overview", DownClauses().overview)
+
+    page = await web.client.get(f"/ui/marches/{MARKET}")
+
+    assert page.status_code == 503
+    assert "Le suivi des clauses ne répond pas" in page.text
+
+
+async def test_signing_out_forgets_the_session(web: Web) -> None:
+    await web.sign_in("facilitator-token")
+    csrf = await web.csrf()
+
+    out = await web.client.post("/ui/deconnexion", data={"csrf": csrf})
+    after = await web.client.get("/ui/depot")
+
+    assert out.status_code == 303
+    assert after.status_code == 303
