@@ -14,7 +14,14 @@ from services.ingest.auth import Principal
 from services.ingest.records import SubmissionRecord
 from services.ingest.web.clauses_client import MarketSource
 from services.ingest.web.render import Renderer
-from services.ingest.web.session import CSRF_COOKIE, SESSION_COOKIE, Session, Signer, same
+from services.ingest.web.session import (
+    COOKIE_FLAGS,
+    CSRF_COOKIE,
+    SESSION_COOKIE,
+    Session,
+    Signer,
+    same,
+)
 
 CSRF_REFUSED = (
     "Le formulaire a expiré ou ne vient pas de cette page (jeton anti-falsification CSRF "
@@ -63,12 +70,8 @@ def to_sign_in(request: Request) -> RedirectResponse:
     """Back to the sign-in page, then here."""
     target = quote(request.url.path, safe="/")
     response = RedirectResponse(f"/ui/connexion?suite={target}", status_code=303)
-    response.delete_cookie(SESSION_COOKIE, path="/ui", **_flags())
+    response.delete_cookie(SESSION_COOKIE, path="/ui", **COOKIE_FLAGS)
     return response
-
-
-def _flags() -> dict[str, Any]:
-    return {"httponly": True, "secure": True, "samesite": "strict"}
 
 
 async def read_form(request: Request, raw: bytes) -> FormData:
