@@ -164,12 +164,16 @@ class TokenRegistry:
         revoked one (one hash per call: the raw topic asks for every record)."""
         if not token:
             return None
+        return self.by_hash(hash_token(token))
+
+    def by_hash(self, sha256: str) -> Principal | None:
+        """The principal of a token known by its hash (a web session keeps only the hash), or
+        None for an unknown, expired or revoked one."""
         self._reload_if_changed()
-        digest = hash_token(token)
-        entry = self._by_hash.get(digest)
+        entry = self._by_hash.get(sha256)
         if entry is None or self._lapsed(entry) is not None:
             return None
-        return self._principals[digest]
+        return self._principals[sha256]
 
 
 def _stamp_of(file: Path | None) -> tuple[int, int] | None:

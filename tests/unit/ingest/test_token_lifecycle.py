@@ -77,3 +77,18 @@ def test_a_broken_tokens_file_keeps_the_tokens_read_before(
     file.write_text('{"tokens": [', encoding="utf-8")
 
     assert registry.authenticate("t") == Principal("t", Role.FACILITATOR)
+
+
+def test_a_web_session_of_a_revoked_or_expired_token_is_refused_by_its_hash() -> None:
+    tokens = json.dumps(
+        [
+            entry("valid"),
+            entry("revoked", revoked=True),
+            entry("expired", expires_at="2020-01-01T00:00:00Z"),
+        ]
+    )
+    registry = load_tokens(None, tokens, clock=lambda: NOW)
+
+    found = [registry.by_hash(hash_token(name)) for name in ("valid", "revoked", "expired")]
+
+    assert found == [Principal("valid", Role.FACILITATOR), None, None]
