@@ -74,6 +74,10 @@ CLAUSES = [
     Case("path traversal as market", "/v1/markets/..%2F..%2Fetc%2Fpasswd/clause", {}, 404),
     Case("NUL as market", "/v1/markets/M%001/clause", {}, 404),
     Case("huge market", f"/v1/markets/{HUGE}/clause", {}, 404),
+    Case("overview of a NUL market", "/v1/markets/M%001/overview", {}, 404),
+    Case("overview of a huge market", f"/v1/markets/{HUGE}/overview", {}, 404),
+    Case("overview of a traversal", "/v1/markets/..%2F..%2Fetc%2Fpasswd/overview", {}, 404),
+    Case("overview of an HTML market", "/v1/markets/%3Cscript%3E/overview", {}, 404),
 ]
 INDICATORS = [
     Case("year as text", "/v1/indicators", {"year": "last"}, 422, "year"),
