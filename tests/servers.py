@@ -1,11 +1,14 @@
 """Where the tests find real servers: environment first, then Docker, then the local scripts."""
 
 import os
+import socket
 import subprocess
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
@@ -45,17 +48,74 @@ def kafka_server() -> Iterator[str]:
         with KafkaContainer(KAFKA_IMAGE).with_kraft() as container:
             yield container.get_bootstrap_server()
         return
-    port = os.environ.get("TEST_KAFKA_PORT", "19092")
-    env = {**os.environ, "KAFKA_PORT": port}
-    started = subprocess.run(
-        ["bash", str(KAFKA_SCRIPT), "start"], env=env, capture_output=True, text=True, check=False
+    with local_kafka(int(os.environ.get("TEST_KAFKA_PORT", "19092"))) as bootstrap:
+        yield bootstrap
+
+
+def kafka_script(command: str, port: int) -> subprocess.CompletedProcess[str]:
+    """Run deploy/kafka/kafka.sh for the broker on this port."""
+    env = {**os.environ, "KAFKA_PORT": str(port)}
+    return subprocess.run(
+        ["bash", str(KAFKA_SCRIPT), command], env=env, capture_output=True, text=True, check=False
     )
+
+
+@contextmanager
+def local_kafka(port: int) -> Iterator[str]:
+    """A broker started by deploy/kafka/kafka.sh on this port, stopped (data deleted) after."""
+    started = kafka_script("start", port)
     if started.returncode != 0:
         unavailable("Kafka", f"{KAFKA_SCRIPT.name} start failed:\n{started.stdout}{started.stderr}")
     try:
         yield f"127.0.0.1:{port}"
     finally:
-        subprocess.run(["bash", str(KAFKA_SCRIPT), "stop"], env=env, check=False)
+        kafka_script("stop", port)
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def free_port_pair() -> int:
+    """A port whose next one is free too (Kafka's client and controller listeners)."""
+    for _ in range(50):
+        port = free_port()
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port + 1))
+            except OSError:
+                continue
+        return port
+    raise RuntimeError("no two consecutive free ports")
+
+
+def wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path, within: float) -> None:
+    """Poll the URL until it answers 200; fail with the process log if it dies or stays down."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"{url}: process exited {process.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"{url} did not answer within {within} s:\n{log.read_text()[-3000:]}")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop a process this test started, by its pid."""
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)
 
 
 @contextmanager

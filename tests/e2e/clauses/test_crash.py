@@ -11,7 +11,6 @@ import functools
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -35,17 +34,11 @@ from shared.kafka import ensure_topics
 from shared.topics import CLAUSE_AGGREGATES
 from tests.clauses_kafka import end_offsets, latest_by_key, produce, wait_until
 from tests.clauses_load import event_stream
+from tests.servers import free_port
 
 REPO = Path(__file__).resolve().parents[3]
 EVENTS = 50_000
 KILLS = 6
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 class Service:
