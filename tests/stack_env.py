@@ -11,6 +11,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 from services.ingest.auth import hash_token
 
@@ -54,7 +55,7 @@ def databases(server_url: str, *names: str) -> Iterator[list[str]]:
     base = make_url(server_url)
     suffix = uuid.uuid4().hex[:8]
     wanted = [f"stack_e2e_{name}_{suffix}" for name in names]
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    admin = create_engine(base, isolation_level="AUTOCOMMIT", poolclass=NullPool)
     try:
         with admin.connect() as connection:
             for name in wanted:

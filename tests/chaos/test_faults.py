@@ -1,0 +1,177 @@
+"""The whole pipeline keeps every hour exactly once through SIGKILLs and server restarts.
+
+A stream goes through ingest (HTTP JSON, CSV files, the raw topic) while ingest, clauses and
+the indicators are each SIGKILLed at random moments and restarted, the broker is restarted
+once and PostgreSQL once. Afterwards: every identity on the topics holds what the client
+last sent, every event ingest acknowledged is there, no valid submission was dead-lettered,
+and the aggregates (stored and published by clauses) and the indicators served equal the
+pure domain folds over the events the topics hold. Seed: CHAOS_SEED (printed).
+"""
+
+import asyncio
+import os
+import random
+import time
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+import pytest
+from aiokafka.admin import AIOKafkaAdminClient
+
+from services.clauses.queries import SqlReader
+from services.clauses.store import SqlStore
+from services.indicators.codec import decode_aggregate
+from services.indicators.domain.governance import DATA_AGE
+from services.indicators.live import Record
+from services.indicators.replay import replay
+from shared.aggregates import Aggregate
+from shared.db import make_engine
+from shared.topics import CLAUSE_AGGREGATES, DEAD_LETTER, RAW_SUBMISSIONS
+from tests.chaos.conftest import ChaosStack
+from tests.chaos.faults import inject, schedule, supervise
+from tests.chaos.feeder import Feeder
+from tests.chaos.oracle import (
+    EVENT_TOPICS,
+    aggregates_of,
+    at_the_door,
+    differences,
+    events_on_topics,
+    indicator_cells,
+    present,
+    served_cells,
+)
+from tests.chaos.stream import stream
+from tests.clauses_kafka import end_offsets, wait_until
+from tests.servers import wait_until_up
+
+SEED = int(os.environ.get("CHAOS_SEED", str(int(time.time()))))
+WINDOW = 60.0  # seconds of faults; the stream is spread over most of it
+KILLS_EACH = 4
+MARKETS, PEOPLE = 30, 6
+
+
+async def test_the_pipeline_keeps_every_hour_exactly_once_through_kills_and_restarts(
+    chaos_stack: ChaosStack, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stack, rng = chaos_stack, random.Random(SEED)
+    items, expected = stream(SEED, MARKETS, PEOPLE)
+    faults = schedule(rng, WINDOW, KILLS_EACH)
+    feeder = Feeder(stack.urls["ingest"], stack.kafka, stack.token)
+    await start_and_wait(stack)
+    stop = asyncio.Event()
+    supervisor = asyncio.create_task(supervise(stack, stop))
+
+    feeding = asyncio.create_task(feeder.feed(items, WINDOW * 0.8))
+    injected = await inject(stack, faults)
+    await feeding
+    await settled(stack)
+    events = await events_on_topics(stack.kafka)
+    aggregates = aggregates_of(events)
+    cells = indicator_cells(aggregates, events)
+    stored, published, served = await converged(stack, aggregates, cells)
+    stop.set()
+    await supervisor
+    letters = sum((await end_offsets(stack.kafka, [DEAD_LETTER.name])).values())
+    door = at_the_door(events)
+
+    with capsys.disabled():
+        print(
+            f"\nchaos: seed {SEED}; {sum(injected.values())} faults injected: "
+            + ", ".join(f"{kind} x{n}" for kind, n in sorted(injected.items()))
+            + f"; exits seen by the supervisor: {dict(stack.supervisor.exits) or 'none'}"
+            + f"\nchaos: {sum(feeder.sent.values())} submissions sent {dict(feeder.sent)}, "
+            f"retries {dict(feeder.retries)}; {len(events)} events, {len(aggregates)} "
+            f"aggregates and {len(cells)} indicator cells checked against the oracle; "
+            f"logs in {stack.logs} (kept when a test fails)"
+        )
+    assert sum(stack.supervisor.kills.values()) >= 10
+    assert min(stack.supervisor.kills[name] for name in stack.urls) >= 3
+    assert injected["restart broker"] == injected["restart postgres"] == 1
+    assert letters == 0, "a valid raw submission was dead-lettered"
+    assert feeder.answered <= door.event_ids, "ingest acknowledged events the topics lack"
+    assert door.markets == expected.markets
+    assert door.contracts == expected.contracts
+    assert door.invoices == expected.invoices
+    assert door.hours == expected.hours
+    assert stored == aggregates, differences(aggregates, stored)
+    assert present(published) == present(aggregates), differences(aggregates, published)
+    assert served == cells, differences(cells, served)
+
+
+async def start_and_wait(stack: ChaosStack) -> None:
+    """Start the services and wait until each answers /health."""
+    stack.supervisor.start()
+    for name, service in stack.supervisor.services.items():
+        assert service.process is not None
+        url = f"{stack.urls[name]}/health"
+        await asyncio.to_thread(wait_until_up, url, service.process, service.log, 90)
+
+
+async def settled(stack: ChaosStack) -> None:
+    """Ingest has handled the raw topic and clauses has consumed every event."""
+    raw_end = await end_offsets(stack.kafka, [RAW_SUBMISSIONS.name])
+    store = SqlStore(make_engine(stack.clauses_db))
+
+    async def raw_handled() -> bool:
+        admin = AIOKafkaAdminClient(bootstrap_servers=stack.kafka)
+        await admin.start()
+        try:
+            committed = await admin.list_consumer_group_offsets("ingest-raw")
+        finally:
+            await admin.close()
+        done = {(tp.topic, tp.partition): meta.offset for tp, meta in committed.items()}
+        return all(done.get(partition, 0) >= end for partition, end in raw_end.items())
+
+    async def clauses_consumed() -> bool:
+        ends = await end_offsets(stack.kafka, list(EVENT_TOPICS))
+        try:
+            stored = await asyncio.to_thread(store.offsets)
+        except Exception:  # the tables may not be there yet
+            return False
+        return all(stored.get(partition) == end for partition, end in ends.items())
+
+    await wait_until(raw_handled, seconds=120, what="ingest to handle every raw submission")
+    await wait_until(clauses_consumed, seconds=120, what="clauses to consume every event")
+
+
+async def converged(
+    stack: ChaosStack, aggregates: Mapping[str, Aggregate], cells: Mapping[str, Any]
+) -> tuple[dict[str, Aggregate], dict[str, Aggregate], dict[str, Any]]:
+    """What clauses stores and publishes and what the indicators serve, once equal to the
+    oracle's (or as they are after a minute: the assertions then show the differences)."""
+    reader = SqlReader(make_engine(stack.clauses_db))
+    deadline = time.monotonic() + 60
+    while True:
+        stored = await asyncio.to_thread(reader.snapshot)
+        published = await published_aggregates(stack.kafka)
+        served = await served_indicators(stack.urls["indicators"])
+        same = (stored, present(published), served) == (aggregates, present(aggregates), cells)
+        if same or time.monotonic() > deadline:
+            return stored, published, served
+        await asyncio.sleep(1)
+
+
+async def published_aggregates(kafka: str) -> dict[str, Aggregate]:
+    """The latest aggregate of every key on the aggregates topic (tombstones delete)."""
+    latest: dict[str, Aggregate | None] = {}
+
+    def collect(batch: list[Record]) -> int:
+        for record in batch:
+            change = decode_aggregate(record.key, record.value)
+            latest[change.key] = change.aggregate
+        return 0
+
+    await replay(kafka, {CLAUSE_AGGREGATES.name: collect})
+    return {key: aggregate for key, aggregate in latest.items() if aggregate is not None}
+
+
+async def served_indicators(url: str) -> dict[str, Any]:
+    """Every indicator cell of every year the indicators service serves."""
+    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+        years = (await client.get("/v1/indicators/years")).raise_for_status().json()
+        pages = [
+            (await client.get("/v1/indicators", params={"year": y})).raise_for_status().json()
+            for y in years
+        ]
+    return served_cells(pages, {DATA_AGE})
