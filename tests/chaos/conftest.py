@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.chaos.postgres import OwnPostgres, own_postgres
-from tests.chaos.processes import Service, Supervisor
+from tests.processes import Service, Supervisor
 from tests.servers import free_port, free_port_pair, kafka_script, local_kafka
 from tests.stack_env import SERVICES, TOKEN, databases, stack_envs
 

@@ -18,7 +18,16 @@ from pathlib import Path
 
 from tests.servers import free_port, unavailable
 
-BIN = Path(os.environ.get("POSTGRES_BIN", "/usr/lib/postgresql/15/bin"))
+
+def server_binaries() -> Path:
+    """POSTGRES_BIN, else the newest /usr/lib/postgresql/<major>/bin (Debian's layout)."""
+    if configured := os.environ.get("POSTGRES_BIN"):
+        return Path(configured)
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[-3]))
+    return found[-1].parent if found else Path("/usr/lib/postgresql/15/bin")
+
+
+BIN = server_binaries()
 USER = "insertion"
 
 

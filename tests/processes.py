@@ -1,7 +1,8 @@
-"""The three services as processes under a supervisor that SIGKILLs and restarts them.
+"""Services as processes (`python -m services.<name>`), and a supervisor that SIGKILLs them.
 
-Like systemd with `Restart=always`: a service that exits by itself is started again and
-the exit is recorded (the test reports how often, by exit code).
+The supervisor is like systemd with `Restart=always`: a service that exits by itself is
+started again and the exit is recorded (the chaos test reports them by exit code).
+Used by the chaos tier and the clauses crash test.
 """
 
 import signal
@@ -39,6 +40,13 @@ class Service:
         assert self.process is not None
         self.process.send_signal(signal.SIGKILL)
         self.process.wait(timeout=30)
+
+    def shut_down_cleanly(self) -> bool:
+        """SIGTERM; True when it shut down cleanly (uvicorn then re-raises SIGTERM)."""
+        assert self.process is not None
+        self.process.terminate()
+        code = self.process.wait(timeout=60)
+        return code in (0, -signal.SIGTERM) and "shutdown complete" in self.log.read_text()
 
     def exited(self) -> int | None:
         """The exit code when the process ended by itself, else None."""
