@@ -25,7 +25,7 @@ from services.indicators.codec import decode_aggregate
 from services.indicators.domain.governance import DATA_AGE
 from services.indicators.live import Record
 from services.indicators.replay import replay
-from shared.aggregates import Aggregate
+from shared.aggregates import Aggregate, ClauseStatus
 from shared.db import make_engine
 from shared.topics import CLAUSE_AGGREGATES, DEAD_LETTER, RAW_SUBMISSIONS
 from tests.chaos.conftest import ChaosStack
@@ -70,6 +70,8 @@ async def test_the_pipeline_keeps_every_hour_exactly_once_through_kills_and_rest
     aggregates = aggregates_of(events)
     cells = indicator_cells(aggregates, events)
     stored, published, served = await converged(stack, aggregates, cells)
+    statuses = {key: a for key, a in aggregates.items() if isinstance(a, ClauseStatus)}
+    answered = await served_clauses(stack.urls["clauses"], statuses)
     stop.set()
     await supervisor
     letters = sum((await end_offsets(stack.kafka, [DEAD_LETTER.name])).values())
@@ -81,8 +83,10 @@ async def test_the_pipeline_keeps_every_hour_exactly_once_through_kills_and_rest
             + ", ".join(f"{kind} x{n}" for kind, n in sorted(injected.items()))
             + f"; exits seen by the supervisor: {dict(stack.supervisor.exits) or 'none'}"
             + f"\nchaos: {sum(feeder.sent.values())} submissions sent {dict(feeder.sent)}, "
-            f"retries {dict(feeder.retries)}; {len(events)} events, {len(aggregates)} "
-            f"aggregates and {len(cells)} indicator cells checked against the oracle; "
+            f"retries {dict(feeder.retries)}; {len(events)} events "
+            f"({len(events) - len(door.event_ids)} repeating an event id), {len(aggregates)} "
+            f"aggregates, {len(statuses)} clauses over HTTP and {len(cells)} indicator cells "
+            "checked against the oracle; "
             f"logs in {stack.logs} (kept when a test fails)"
         )
     assert sum(stack.supervisor.kills.values()) >= 10
@@ -95,7 +99,10 @@ async def test_the_pipeline_keeps_every_hour_exactly_once_through_kills_and_rest
     assert door.invoices == expected.invoices
     assert door.hours == expected.hours
     assert stored == aggregates, differences(aggregates, stored)
-    assert present(published) == present(aggregates), differences(aggregates, published)
+    assert present(published) == present(aggregates), differences(
+        present(aggregates), present(published)
+    )
+    assert answered == statuses, differences(statuses, answered)
     assert served == cells, differences(cells, served)
 
 
@@ -150,6 +157,16 @@ async def converged(
         if same or time.monotonic() > deadline:
             return stored, published, served
         await asyncio.sleep(1)
+
+
+async def served_clauses(url: str, keys: Mapping[str, Any]) -> dict[str, ClauseStatus]:
+    """The clause of every market the oracle has one for, from clauses' HTTP API."""
+    found = {}
+    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+        for key in keys:
+            response = await client.get(f"/v1/markets/{key.removeprefix('clause|')}/clause")
+            found[key] = ClauseStatus.model_validate_json(response.raise_for_status().content)
+    return found
 
 
 async def published_aggregates(kafka: str) -> dict[str, Aggregate]:
