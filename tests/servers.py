@@ -1,6 +1,7 @@
 """Where the tests find real servers: environment first, then Docker, then the local scripts."""
 
 import os
+import random
 import socket
 import subprocess
 import time
@@ -80,17 +81,45 @@ def free_port() -> int:
         return port
 
 
+def stable_port(count: int = 1) -> int:
+    """A port (the first of `count` consecutive ones) free now and outside the ephemeral range.
+
+    free_port() hands out ephemeral ports, which the kernel also gives to outgoing
+    connections and other tests' free_port(): a server restarted on the same port (the
+    chaos tier) or a broker binding its controller port a moment later could find it
+    taken. Below the ephemeral range nobody is given a port without asking for it.
+    """
+    low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    if low < 12_000:
+        return free_port() if count == 1 else _free_run(count)
+    rng = random.Random()
+    for _ in range(200):
+        first = rng.randrange(10_000, low - count)
+        if all(_bindable(first + k) for k in range(count)):
+            return first
+    raise RuntimeError(f"no {count} free consecutive ports below {low}")
+
+
+def _bindable(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def _free_run(count: int) -> int:
+    for _ in range(50):
+        first = free_port()
+        if all(_bindable(first + k) for k in range(1, count)):
+            return first
+    raise RuntimeError(f"no {count} consecutive free ports")
+
+
 def free_port_pair() -> int:
     """A port whose next one is free too (Kafka's client and controller listeners)."""
-    for _ in range(50):
-        port = free_port()
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port + 1))
-            except OSError:
-                continue
-        return port
-    raise RuntimeError("no two consecutive free ports")
+    return stable_port(2)
 
 
 def wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path, within: float) -> None:

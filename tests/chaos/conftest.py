@@ -12,7 +12,7 @@ import pytest
 
 from tests.chaos.postgres import OwnPostgres, own_postgres
 from tests.processes import Service, Supervisor
-from tests.servers import free_port, free_port_pair, kafka_script, local_kafka
+from tests.servers import free_port_pair, kafka_script, local_kafka, stable_port
 from tests.stack_env import SERVICES, TOKEN, databases, stack_envs
 
 
@@ -48,7 +48,7 @@ def chaos_stack(request: pytest.FixtureRequest) -> Iterator[ChaosStack]:
         own_postgres() as postgres,
         databases(postgres.url, "ingest", "clauses") as (ingest_db, clauses_db),
     ):
-        ports = {name: free_port() for name in SERVICES}
+        ports = {name: stable_port() for name in SERVICES}
         envs = stack_envs(kafka, ingest_db, clauses_db, ports)
         supervisor = Supervisor(
             {name: Service(name, envs[name], logs / f"{name}.log") for name in SERVICES}

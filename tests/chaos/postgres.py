@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.servers import free_port, unavailable
+from tests.servers import stable_port, unavailable
 
 
 def server_binaries() -> Path:
@@ -78,7 +78,7 @@ def own_postgres() -> Iterator[OwnPostgres]:
     if not (BIN / "initdb").exists():
         unavailable("PostgreSQL", f"no initdb in {BIN} (set POSTGRES_BIN)")
     root = Path(tempfile.mkdtemp(prefix="chaos-pg-"))
-    server = OwnPostgres(root / "data", free_port())
+    server = OwnPostgres(root / "data", stable_port())
     try:
         if os.geteuid() == 0:
             shutil.chown(root, "postgres", "postgres")
