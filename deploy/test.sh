@@ -16,6 +16,9 @@ fi
 # Debian's prometheus: the e2e tier scrapes the services with the real binary.
 bash deploy/prometheus.sh
 
+# Debian's chromium: the e2e tier drives the web pages with Playwright on /usr/bin/chromium.
+bash deploy/chromium.sh
+
 if [ -z "${KAFKA_BOOTSTRAP_SERVERS:-}" ]; then
   export KAFKA_PORT="${KAFKA_PORT:-9092}"
   started_kafka=no

@@ -105,7 +105,8 @@ bash deploy/kafka/kafka.sh start
 
 start ingest env DATABASE_URL="sqlite:///$RUN/data/ingest.db" \
   INGEST_PSEUDONYMISATION_KEY="$(cat "$RUN/pseudonymisation.key")" \
-  INGEST_TOKENS_FILE="$RUN/tokens.json" INGEST_PORT="$INGEST_PORT" "$PY" -m services.ingest
+  INGEST_TOKENS_FILE="$RUN/tokens.json" INGEST_PORT="$INGEST_PORT" \
+  INGEST_CLAUSES_URL="http://127.0.0.1:$CLAUSES_PORT" "$PY" -m services.ingest
 start clauses env CLAUSES_DATABASE_URL="sqlite:///$RUN/data/clauses.db" \
   CLAUSES_HTTP_PORT="$CLAUSES_PORT" "$PY" -m services.clauses
 start indicators env INDICATORS_PORT="$INDICATORS_PORT" "$PY" -m services.indicators
@@ -144,6 +145,7 @@ look() { printf '  %-46s %s\n' "$1" "$2"; }
 echo
 echo "Where to look"
 look "ingest: submit JSON, CSV, DECP (API docs)" "$INGEST/docs"
+look "pages for facilitators (sign in with a token)" "$INGEST/ui/"
 look "clauses: hours, counts, clause status (docs)" "$CLAUSES/docs"
 look "indicators: API docs" "$INDICATORS/docs"
 look "indicators of 2023" "$INDICATORS/v1/indicators?year=2023"

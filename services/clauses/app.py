@@ -14,7 +14,9 @@ from prometheus_client import CollectorRegistry
 from sqlalchemy.engine import Engine
 
 from services.clauses.api import api_router
+from services.clauses.api_markets import overview_router
 from services.clauses.handlers import build_router
+from services.clauses.market_queries import MarketQueries
 from services.clauses.metrics import Metrics
 from services.clauses.outbox import Publish
 from services.clauses.pipeline import Pipeline
@@ -98,7 +100,10 @@ def build(settings: ClausesSettings, *, clock: Callable[[], datetime] = _now) ->
 def http_app(clauses: Clauses) -> FastAPI:
     """The HTTP read API; its lifespan runs the consumer beside it."""
     http = FastAPI(title="Clauses: insertion hours ledger", lifespan=lambda _: run(clauses))
-    http.include_router(api_router(SqlReader(clauses.engine), clauses.registry))
+    reader = SqlReader(clauses.engine)
+    http.include_router(api_router(reader, clauses.registry))
+    threshold = clauses.settings.suppression_threshold
+    http.include_router(overview_router(reader, MarketQueries(clauses.engine), threshold=threshold))
     return http
 
 

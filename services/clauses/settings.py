@@ -30,5 +30,8 @@ class ClausesSettings(ServiceSettings):
     )
     max_batch: int = Field(default=5000, gt=0, description="Records applied per transaction")
     tick_seconds: float = Field(default=60, gt=0, description="How often the clock is checked")
+    suppression_threshold: int = Field(
+        default=5, ge=2, description="People counts below this are hidden (shared.privacy)"
+    )
     http_host: str = "127.0.0.1"
     http_port: int = 8002

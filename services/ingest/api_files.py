@@ -24,7 +24,7 @@ from services.ingest.responses import (
     ErrorItem,
 )
 from services.ingest.units import decp_unit, rows_unit
-from services.ingest.usecase import Accepted, Refused
+from services.ingest.usecase import Accepted, Outcome, Refused
 
 CSV_BODY: dict[str, Any] = {
     "requestBody": {
@@ -62,9 +62,19 @@ async def uploaded(request: Request, raw: bytes) -> bytes | None:
     return await file.read() if isinstance(file, UploadFile) else None
 
 
-def csv_refusal(problems: list[Problem], parsed: CsvImport, lag: int | None) -> JSONResponse:
-    """Every bad line, its column as the file spells it, the reason; nothing was published."""
-    items = [
+async def import_hours_csv(
+    deps: ApiDeps, caller: Principal, document: bytes, source: str
+) -> tuple[Outcome, CsvImport]:
+    """The CSV use case (the API route and the web page): parse, then the one ingest path."""
+    parsed = await asyncio.to_thread(parse_hours_csv, document, deps.pseudonymise)
+    unit = rows_unit(caller, parsed.rows, source, parsed.problems)
+    [outcome] = await deps.ingestor.process([unit])
+    return outcome, parsed
+
+
+def csv_error_items(problems: list[Problem], parsed: CsvImport) -> list[ErrorItem]:
+    """Each problem with its line and its column as the file spells it (never the value)."""
+    return [
         ErrorItem(
             code=p.code,
             message=p.message,
@@ -74,6 +84,11 @@ def csv_refusal(problems: list[Problem], parsed: CsvImport, lag: int | None) -> 
         )
         for p in problems
     ]
+
+
+def csv_refusal(problems: list[Problem], parsed: CsvImport, lag: int | None) -> JSONResponse:
+    """Every bad line, its column as the file spells it, the reason; nothing was published."""
+    items = csv_error_items(problems, parsed)
     lines = len({p.line for p in problems})
     body = ErrorBody(
         code="invalid_file",
@@ -102,9 +117,7 @@ def files_router(deps: ApiDeps, principal_of: Callable[..., Principal]) -> APIRo
         if document is None:
             message = "Formulaire sans fichier : envoyez le CSV dans le champ « file »."
             return JSONResponse(simple("missing_file", message), status_code=422)
-        parsed = await asyncio.to_thread(parse_hours_csv, document, deps.pseudonymise)
-        unit = rows_unit(caller, parsed.rows, "csv", parsed.problems)
-        [outcome] = await deps.ingestor.process([unit])
+        outcome, parsed = await import_hours_csv(deps, caller, document, "csv")
         if isinstance(outcome, Refused) and outcome.status == 422:
             return csv_refusal(outcome.problems, parsed, outcome.markets_lag)
         return answer(outcome)

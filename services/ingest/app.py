@@ -35,6 +35,11 @@ from services.ingest.settings import IngestSettings
 from services.ingest.store import SqlStore
 from services.ingest.topics_setup import end_offsets_of, partitions_of, prepare_topics
 from services.ingest.usecase import Ingestor, Limits
+from services.ingest.web.clauses_client import ClausesClient, MarketSource
+from services.ingest.web.deps import WebDeps
+from services.ingest.web.render import Renderer, make_templates
+from services.ingest.web.router import web_router
+from services.ingest.web.session import Signer, derived_key
 from shared.db import make_engine
 from shared.kafka import make_broker
 
@@ -61,6 +66,8 @@ class IngestService:
     tokens: TokenRegistry
     pseudonymise: Pseudonymiser
     record_batches: RecordBatches | None = None
+    clauses: MarketSource | None = None
+    clock: Callable[[], datetime] = utc_now
 
 
 def build_service(
@@ -71,6 +78,7 @@ def build_service(
     publisher: EventPublisher | None = None,
     dead_letters: DeadLetterSink | None = None,
     registry: CollectorRegistry | None = None,
+    clauses: MarketSource | None = None,
 ) -> IngestService:
     """Wire the service from its settings; tests may pass their own broker, publisher, clock."""
     registry = registry or CollectorRegistry()
@@ -143,6 +151,8 @@ def build_service(
         tokens,
         pseudonymise,
         record_batches,
+        clauses or ClausesClient(settings.clauses_url),
+        clock,
     )
 
 
@@ -177,6 +187,21 @@ async def running(service: IngestService) -> AsyncIterator[None]:
         service.engine.dispose()
 
 
+def web_deps(service: IngestService, api: ApiDeps) -> WebDeps:
+    """The web pages: the API's own dependencies, signed cookies, the clauses client."""
+    settings = service.settings
+    key = settings.web_session_key
+    signer = Signer(
+        key.get_secret_value().encode()
+        if key is not None
+        else derived_key(settings.pseudonymisation_key.get_secret_value()),
+        lifetime_s=settings.web_session_minutes * 60,
+        clock=lambda: service.clock().timestamp(),
+    )
+    clauses = service.clauses or ClausesClient(settings.clauses_url)
+    return WebDeps(api, signer, clauses, service.store, Renderer(make_templates()))
+
+
 def create_app(service: IngestService, *, manage_runtime: bool = True) -> FastAPI:
     """The HTTP app; with manage_runtime it starts Kafka and the tables in its lifespan."""
 
@@ -209,6 +234,7 @@ def create_app(service: IngestService, *, manage_runtime: bool = True) -> FastAP
     principal_of = authenticator(service.tokens)
     app.include_router(api_router(deps, principal_of))
     app.include_router(files_router(deps, principal_of))
+    app.include_router(web_router(web_deps(service, deps)))
     install_error_handlers(app)
     register_body_schemas(app)
     return app

@@ -90,6 +90,10 @@ class TokenRegistry:
             return None
         return self._by_hash.get(hash_token(token))
 
+    def by_hash(self, sha256: str) -> Principal | None:
+        """The principal of a token known by its hash (a web session keeps only the hash)."""
+        return self._by_hash.get(sha256)
+
 
 def _entries_of(document: Any) -> list[TokenEntry]:
     if isinstance(document, Mapping):

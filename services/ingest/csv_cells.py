@@ -8,6 +8,8 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import TypeVar
 
+from shared.codes import LABELS_FR
+
 E = TypeVar("E", bound=StrEnum)
 
 _PERIOD_ISO = re.compile(r"(\d{4})-(\d{1,2})")
@@ -102,7 +104,10 @@ def code(text: str, simplified: str, vocabulary: Mapping[str, E], what: str) -> 
     """A code from its English value or its French label."""
     found = vocabulary.get(simplified)
     if found is None:
-        accepted = ", ".join(sorted({value.value for value in vocabulary.values()}))
+        accepted = " ; ".join(
+            f"{LABELS_FR.get(value, value.value)} ({value.value})"
+            for value in sorted(set(vocabulary.values()), key=lambda value: value.value)
+        )
         raise CellError(
             "unknown_code", f"{what} « {text[:40]} » inconnu ; valeurs acceptées : {accepted}"
         )

@@ -29,6 +29,9 @@ class Receipt:
     version: int
     topic: str
     unchanged_since: str | None
+    # what the event is about, for the history page (absent from receipts stored before)
+    market_id: str | None = None
+    period: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

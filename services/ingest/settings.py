@@ -44,6 +44,15 @@ class IngestSettings(ServiceSettings):
     dead_letter_topic: str = DEAD_LETTER.name
     markets_topic: str = MARKETS.name
     access_log: bool = Field(default=False, description="Log every Kafka message (slow)")
+    clauses_url: str = Field(
+        default="http://127.0.0.1:8002", description="The clauses service's HTTP API (web pages)"
+    )
+    web_session_key: SecretStr | None = Field(
+        default=None,
+        description="HMAC key of the web pages' cookies (default: derived from the "
+        "pseudonymisation key)",
+    )
+    web_session_minutes: int = Field(default=8 * 60, gt=0, description="A web session's life")
     host: str = "127.0.0.1"
     port: int = 8001
 

@@ -178,18 +178,15 @@ class SqlStore:
         """One submission, or None."""
         with Session(self._engine) as session:
             row = session.get(SubmissionRow, submission_id)
-            if row is None:
-                return None
-            return SubmissionRecord(
-                id=row.id,
-                source=row.source,
-                kind=row.kind,
-                principal=row.principal,
-                status=row.status,
-                received_at=row.received_at,
-                published_at=row.published_at,
-                receipts=load_receipts(row.receipts),
-            )
+            return None if row is None else _record_of(row)
+
+    def submissions(self, *, principal: str | None, limit: int) -> list[SubmissionRecord]:
+        """The latest submissions, newest first: everyone's, or one principal's."""
+        query = select(SubmissionRow).order_by(col(SubmissionRow.received_at).desc()).limit(limit)
+        if principal is not None:
+            query = query.where(col(SubmissionRow.principal) == principal)
+        with Session(self._engine) as session:
+            return [_record_of(row) for row in session.scalars(query)]
 
     def contracts(self, ids: Iterable[str]) -> dict[str, ContractFacts]:
         """The published contracts among these ids."""
@@ -203,3 +200,16 @@ class SqlStore:
                         row.market_id, row.employer_siret, row.beneficiary, row.start_date
                     )
         return found
+
+
+def _record_of(row: SubmissionRow) -> SubmissionRecord:
+    return SubmissionRecord(
+        id=row.id,
+        source=row.source,
+        kind=row.kind,
+        principal=row.principal,
+        status=row.status,
+        received_at=row.received_at,
+        published_at=row.published_at,
+        receipts=load_receipts(row.receipts),
+    )

@@ -42,6 +42,8 @@ class Versioner:
                     version=decision.version,
                     topic=topic_for(event).name,
                     unchanged_since=None if decision.publish else decision.unchanged_since,
+                    market_id=getattr(event, "market_id", None),
+                    period=getattr(event, "period", None),
                 )
             )
         return Reservation(submission_id, replay_of is not None, to_publish, receipts)

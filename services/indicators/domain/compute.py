@@ -8,14 +8,14 @@ from services.indicators.domain.catalogue import SPEC_BY_ID, cell_label
 from services.indicators.domain.facts import YearFacts
 from services.indicators.domain.governance import data_age, governance_measures
 from services.indicators.domain.market_axes import economic_measures, environmental_measures
-from services.indicators.domain.measures import Measure
-from services.indicators.domain.privacy import Partition, suppressed_cells
+from services.indicators.domain.measures import Cell, Measure
 from services.indicators.domain.social import ALTERNANCE, social_measures
 from services.indicators.domain.targets import Targets, assess
 from shared.codes import ContractType, Gender
 from shared.indicators import IndicatorValue
+from shared.privacy import Partition, suppressed_cells
 
-PARTITIONS: tuple[Partition, ...] = (
+PARTITIONS: tuple[Partition[Cell], ...] = (
     Partition(
         ("social.beneficiaries", None),
         tuple(("social.beneficiaries_by_gender", gender) for gender in Gender),

@@ -1,6 +1,7 @@
 """Ingest in memory: TestKafkaBroker, SQLite in a temporary folder, a fixed clock."""
 
 import json
+import re
 from collections import defaultdict
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from services.ingest.auth import hash_token
 from services.ingest.handlers import raw_body
 from services.ingest.publisher import BrokerPublisher
 from services.ingest.settings import IngestSettings
+from services.ingest.web.clauses_client import Overview
 from shared.events import Event, decode_event
 from shared.kafka import make_broker
 from shared.topics import INVOICES, MARKETS, MONTHLY_HOURS, WORK_CONTRACTS
@@ -121,4 +123,72 @@ async def ingest(tmp_path: Path) -> AsyncIterator[Harness]:
             yield Harness(
                 client, service, publisher, tmp_path / "ingest.db", harness_topics, dead_letters
             )
+    service.engine.dispose()
+
+
+class FakeClauses:
+    """The clauses service's market overviews, as the web pages read them."""
+
+    def __init__(self) -> None:
+        self.overviews: dict[str, Overview] = {}
+
+    async def overview(self, market_id: str) -> Overview | None:
+        return self.overviews.get(market_id)
+
+
+@dataclass
+class Web:
+    """A browser-like client (HTTPS, so Secure cookies travel) of ingest's pages."""
+
+    client: httpx.AsyncClient
+    api: httpx.AsyncClient
+    service: IngestService
+    clauses: FakeClauses
+    topics: dict[str, list[bytes]]
+
+    async def sign_in(self, token: str) -> httpx.Response:
+        page = await self.client.get("/ui/connexion")
+        csrf = form_csrf(page.text)
+        return await self.client.post("/ui/connexion", data={"jeton": token, "csrf": csrf})
+
+    async def csrf(self, path: str = "/ui/depot") -> str:
+        return form_csrf((await self.client.get(path)).text)
+
+
+def form_csrf(html: str) -> str:
+    """The CSRF value of the first form of a page."""
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert found is not None, "the page has no CSRF field"
+    return found.group(1)
+
+
+@pytest.fixture
+async def web(tmp_path: Path) -> AsyncIterator[Web]:
+    settings = settings_for(tmp_path)
+    broker = make_broker(settings.kafka_bootstrap_servers, client_id="ingest-web-component")
+    clauses = FakeClauses()
+    service = build_service(
+        settings,
+        clock=lambda: NOW,
+        broker=broker,
+        publisher=BrokerPublisher(broker),
+        clauses=clauses,
+    )
+    service.store.create_tables()
+
+    async def no_lag() -> dict[int, int]:
+        return {}
+
+    service.markets.end_offsets = no_lag
+    app = create_app(service, manage_runtime=False)
+    topics: dict[str, list[bytes]] = defaultdict(list)
+    for topic in (MARKETS, WORK_CONTRACTS, MONTHLY_HOURS):
+        capture(broker, topic.name, topics[topic.name])
+    async with TestKafkaBroker(broker):
+        transport = httpx.ASGITransport(app=app)
+        async with (
+            httpx.AsyncClient(transport=transport, base_url="https://ingest") as client,
+            httpx.AsyncClient(transport=transport, base_url="https://ingest") as api,
+        ):
+            yield Web(client, api, service, clauses, topics)
     service.engine.dispose()

@@ -6,9 +6,9 @@ from hypothesis import strategies as st
 from services.indicators.domain.compute import PARTITIONS, compute_years
 from services.indicators.domain.facts import YearFacts
 from services.indicators.domain.measures import Cell
-from services.indicators.domain.privacy import Partition, suppressed_cells
 from shared.aggregates import CountedThing
 from shared.indicators import IndicatorValue
+from shared.privacy import Partition, suppressed_cells
 from tests.unit.indicators.helpers import NO_TARGETS, cell
 
 GENDER = Partition(("total", None), (("gender", "female"), ("gender", "male"), ("gender", "x")))
@@ -55,7 +55,7 @@ def test_a_roll_up_cannot_reveal_one_of_its_parts() -> None:
         ("type", "professionalisation"): 51,
         ("type", "alternance"): 54,
     }
-    partitions = [
+    partitions: list[Partition[tuple[str, str | None]]] = [
         Partition(
             ("contracts", None),
             (("type", "cdi"), ("type", "apprenticeship"), ("type", "professionalisation")),

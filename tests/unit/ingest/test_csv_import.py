@@ -173,3 +173,13 @@ def test_a_file_the_csv_reader_cannot_read_is_refused_not_crashed() -> None:
     result = parse_hours_csv(FRENCH_HEADER.encode() + b"\n" + huge_cell + b"\n", pseudonymise)
 
     assert [p.code for p in result.problems] == ["unreadable_csv"]
+
+
+def test_an_unknown_code_lists_the_french_labels_a_facilitator_can_type() -> None:
+    document = f"{FRENCH_HEADER}\n{french_row(gender='X')}\n".encode()
+
+    result = parse_hours_csv(document, pseudonymise)
+
+    assert result.problems[0].message.endswith(
+        "valeurs acceptées : Femmes (female) ; Hommes (male) ; Non renseigné (unspecified)"
+    )

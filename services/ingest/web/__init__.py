@@ -1,0 +1,1 @@
+"""The facilitators' web pages (French, server-rendered), served by ingest under /ui/."""
