@@ -8,7 +8,7 @@ import pytest
 from tests.servers import kafka_server, postgres_server
 
 TESTS = Path(__file__).parent
-TIERS = ("unit", "component", "integration", "e2e")
+TIERS = ("unit", "component", "integration", "e2e", "chaos")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -3,12 +3,15 @@
 # development and integration tests -- no Docker: the broker jars come from
 # Maven Central (deploy/kafka/pom.xml) and run on the machine's Java (17+).
 #
-# Usage: deploy/kafka/kafka.sh {start|stop|status|fetch|version|logs}
+# Usage: deploy/kafka/kafka.sh {start|stop|restart|status|fetch|version|logs}
 #
 #   fetch    download the broker jars into the cache (no-op when complete)
 #   start    fetch if needed, format storage, start the broker, wait until ready
 #            (idempotent: says so and exits 0 when already running)
 #   stop     SIGTERM (SIGKILL after 60 s), then delete the run dir entirely
+#   restart  stop the running broker the same way but KEEP its run dir (data, topics,
+#            committed offsets), then start it again on that data (no re-format);
+#            what a broker restart in production looks like (the chaos tests use it)
 #   status   exit 0 when running, 1 otherwise
 #   version  print the pinned Kafka version
 #   logs     print the tail of the broker log
@@ -223,6 +226,35 @@ run_tool() {
         -cp "$LIBS_DIR/*" "$@"
 }
 
+# Starts the JVM on the run dir as it is and waits until the broker is ready.
+launch() {
+    local pid
+    # shellcheck disable=SC2046,SC2086
+    setsid nohup "$JAVA" $KAFKA_HEAP_OPTS -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
+        -Djava.awt.headless=true -Dkafka.logs.dir="$KAFKA_RUN_DIR/logs" $(logging_opts) \
+        -cp "$LIBS_DIR/*" kafka.Kafka "$KAFKA_RUN_DIR/server.properties" \
+        >"$STDOUT_LOG" 2>&1 </dev/null 9>&- &   # 9>&-: the broker must not inherit the lock
+    pid=$!
+    echo "$pid" >"$PID_FILE"
+
+    local deadline=$(( $(date +%s) + KAFKA_START_TIMEOUT ))
+    while :; do
+        if ! pid_alive "$pid"; then
+            show_log_tail
+            die "Kafka exited during startup (pid $pid); run dir kept for inspection: $KAFKA_RUN_DIR"
+        fi
+        if grep -q 'Kafka Server started' "$SERVER_LOG" 2>/dev/null && port_open "$KAFKA_PORT"; then
+            break
+        fi
+        if (( $(date +%s) >= deadline )); then
+            show_log_tail
+            kill -KILL "$pid" 2>/dev/null || true
+            die "Kafka not ready on $HOST:$KAFKA_PORT after ${KAFKA_START_TIMEOUT}s (killed pid $pid); run dir kept: $KAFKA_RUN_DIR"
+        fi
+        sleep 0.2
+    done
+}
+
 cmd_start() {
     take_lock
     local pid
@@ -255,43 +287,15 @@ cmd_start() {
         die "formatting KRaft storage failed"
     fi
 
-    # shellcheck disable=SC2046,SC2086
-    setsid nohup "$JAVA" $KAFKA_HEAP_OPTS -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
-        -Djava.awt.headless=true -Dkafka.logs.dir="$KAFKA_RUN_DIR/logs" $(logging_opts) \
-        -cp "$LIBS_DIR/*" kafka.Kafka "$KAFKA_RUN_DIR/server.properties" \
-        >"$STDOUT_LOG" 2>&1 </dev/null 9>&- &   # 9>&-: the broker must not inherit the lock
-    pid=$!
-    echo "$pid" >"$PID_FILE"
-
-    local deadline=$(( $(date +%s) + KAFKA_START_TIMEOUT ))
-    while :; do
-        if ! pid_alive "$pid"; then
-            show_log_tail
-            die "Kafka exited during startup (pid $pid); run dir kept for inspection: $KAFKA_RUN_DIR"
-        fi
-        if grep -q 'Kafka Server started' "$SERVER_LOG" 2>/dev/null && port_open "$KAFKA_PORT"; then
-            break
-        fi
-        if (( $(date +%s) >= deadline )); then
-            show_log_tail
-            kill -KILL "$pid" 2>/dev/null || true
-            die "Kafka not ready on $HOST:$KAFKA_PORT after ${KAFKA_START_TIMEOUT}s (killed pid $pid); run dir kept: $KAFKA_RUN_DIR"
-        fi
-        sleep 0.2
-    done
+    launch
     local elapsed_ms=$(( $(now_ms) - t0 ))
     printf 'Kafka %s ready on %s:%s in %d.%01d s (%s)\n' "$(broker_version)" "$HOST" "$KAFKA_PORT" \
         $((elapsed_ms / 1000)) $(((elapsed_ms % 1000) / 100)) "$mode"
 }
 
-cmd_stop() {
-    take_lock
-    local pid
-    if ! pid="$(running_pid)"; then
-        remove_run_dir
-        echo "Kafka is not running on $HOST:$KAFKA_PORT (nothing to stop)"
-        return 0
-    fi
+# SIGTERM the broker (SIGKILL after KAFKA_STOP_TIMEOUT) and wait until it is gone.
+terminate() {
+    local pid="$1"
     kill -TERM "$pid" 2>/dev/null || true
     local deadline=$(( $(date +%s) + KAFKA_STOP_TIMEOUT ))
     while pid_alive "$pid"; do
@@ -304,9 +308,39 @@ cmd_stop() {
         fi
         sleep 0.2
     done
-    pid_alive "$pid" && die "could not stop Kafka (pid $pid)"
+    if pid_alive "$pid"; then die "could not stop Kafka (pid $pid)"; fi
+}
+
+cmd_stop() {
+    take_lock
+    local pid
+    if ! pid="$(running_pid)"; then
+        remove_run_dir
+        echo "Kafka is not running on $HOST:$KAFKA_PORT (nothing to stop)"
+        return 0
+    fi
+    terminate "$pid"
     remove_run_dir
     echo "Kafka stopped"
+}
+
+cmd_restart() {
+    take_lock
+    local pid t0
+    t0="$(now_ms)"
+    pid="$(running_pid)" || die "Kafka is not running on $HOST:$KAFKA_PORT (nothing to restart)"
+    [[ -f "$RUN_MARKER" && -f "$KAFKA_RUN_DIR/server.properties" ]] \
+        || die "no run dir of kafka.sh at $KAFKA_RUN_DIR"
+    terminate "$pid"
+    for p in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT"; do
+        local _
+        for _ in $(seq 100); do port_open "$p" || break; sleep 0.1; done
+    done
+    mv "$SERVER_LOG" "$SERVER_LOG.before-restart" 2>/dev/null || true
+    launch
+    local elapsed_ms=$(( $(now_ms) - t0 ))
+    printf 'Kafka %s restarted on %s:%s on the same data in %d.%01d s\n' "$(broker_version)" \
+        "$HOST" "$KAFKA_PORT" $((elapsed_ms / 1000)) $(((elapsed_ms % 1000) / 100))
 }
 
 cmd_status() {
@@ -334,8 +368,9 @@ case "${1:-}" in
         fi ;;
     start)   cmd_start ;;
     stop)    cmd_stop ;;
+    restart) cmd_restart ;;
     status)  cmd_status ;;
     version) echo "$KAFKA_VERSION" ;;
     logs)    shift; cmd_logs "$@" ;;
-    *)       echo "usage: $0 {start|stop|status|fetch|version|logs [N]}" >&2; exit 2 ;;
+    *)       echo "usage: $0 {start|stop|restart|status|fetch|version|logs [N]}" >&2; exit 2 ;;
 esac

@@ -1,11 +1,14 @@
-"""deploy/kafka/kafka.sh starts a broker, says when one runs, stops it and leaves nothing."""
+"""deploy/kafka/kafka.sh starts a broker, says when one runs, restarts it on the same data,
+stops it and leaves nothing."""
 
 import os
 import socket
 import subprocess
 from pathlib import Path
 
-from tests.servers import KAFKA_SCRIPT
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+from tests.servers import KAFKA_SCRIPT, free_port_pair, kafka_script, local_kafka
 
 PORT = "39492"
 
@@ -41,3 +44,32 @@ def test_the_script_starts_stops_and_starts_again_leaving_nothing_behind() -> No
     assert final_stop.returncode == 0, final_stop.stdout + final_stop.stderr
     assert not Path(f"/tmp/insertion-hours-kafka-{PORT}").exists()
     assert script("status").returncode == 1
+
+
+async def test_a_restart_keeps_the_brokers_records_and_its_port() -> None:
+    port = free_port_pair()
+    with local_kafka(port) as bootstrap:
+        producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+        await producer.start()
+        try:
+            await producer.send_and_wait("kept", b"before the restart", key=b"k")
+        finally:
+            await producer.stop()
+
+        restarted = kafka_script("restart", port)
+        kept = await read_all(bootstrap, "kept")
+
+    assert restarted.returncode == 0, restarted.stdout + restarted.stderr
+    assert "on the same data" in restarted.stdout
+    assert kept == [b"before the restart"]
+
+
+async def read_all(bootstrap: str, topic: str) -> list[bytes]:
+    """Every value of the topic, from its first offset."""
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest")
+    await consumer.start()
+    try:
+        batches = await consumer.getmany(timeout_ms=10_000)
+    finally:
+        await consumer.stop()
+    return [record.value for records in batches.values() for record in records if record.value]

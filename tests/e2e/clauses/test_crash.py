@@ -10,10 +10,6 @@ import dataclasses
 import functools
 import os
 import random
-import signal
-import socket
-import subprocess
-import sys
 import time
 import urllib.request
 import uuid
@@ -35,47 +31,11 @@ from shared.kafka import ensure_topics
 from shared.topics import CLAUSE_AGGREGATES
 from tests.clauses_kafka import end_offsets, latest_by_key, produce, wait_until
 from tests.clauses_load import event_stream
+from tests.processes import Service
+from tests.servers import free_port
 
-REPO = Path(__file__).resolve().parents[3]
 EVENTS = 50_000
 KILLS = 6
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-class Service:
-    """`python -m services.clauses` in a process of its own."""
-
-    def __init__(self, env: dict[str, str], log: Path) -> None:
-        self.env, self.log = env, log
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        with self.log.open("ab") as output:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "services.clauses"],
-                cwd=REPO,
-                env=self.env,
-                stdout=output,
-                stderr=subprocess.STDOUT,
-            )
-
-    def kill(self) -> None:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=30)
-
-    def stop(self) -> bool:
-        """SIGTERM; True when the service shut down cleanly (uvicorn then re-raises SIGTERM)."""
-        assert self.process is not None
-        self.process.terminate()
-        code = self.process.wait(timeout=60)
-        return code in (0, -signal.SIGTERM) and "shutdown complete" in self.log.read_text()
 
 
 def consumed(store: SqlStore) -> int:
@@ -126,7 +86,7 @@ async def test_a_ledger_killed_at_random_moments_ends_with_exactly_the_pure_fold
         "CLAUSES_HTTP_PORT": str(free_port()),
     }
     store = SqlStore(make_engine(clauses_database))
-    service = Service(env, tmp_path / "clauses.log")
+    service = Service("clauses", env, tmp_path / "clauses.log")
     await produce(kafka_bootstrap, events[: EVENTS // 2], prefix=prefix)
     late = asyncio.create_task(produce_slowly(kafka_bootstrap, events[EVENTS // 2 :], prefix))
 
@@ -156,7 +116,7 @@ async def test_a_ledger_killed_at_random_moments_ends_with_exactly_the_pure_fold
 
     await wait_until(caught_up, seconds=300, what="the ledger to consume every event")
     clause = await asyncio.to_thread(read_clause, env["CLAUSES_HTTP_PORT"], f"{prefix}M000001")
-    assert service.stop()
+    assert service.shut_down_cleanly()
 
     expected = fold(events, as_of=last_closed_month(date.today())).snapshot()
     stored = SqlReader(store.engine).snapshot()

@@ -10,9 +10,9 @@ import httpx
 import pytest
 
 from tests.builders import beneficiary_counts
-from tests.e2e.indicators.conftest import ServiceProcess, free_port, stop, wait_until_up
+from tests.e2e.indicators.conftest import ServiceProcess
 from tests.integration.indicators.conftest import Producer, delete_topics, eventually
-from tests.servers import unavailable
+from tests.servers import free_port, stop, unavailable, wait_until_up
 
 QUERY = 'insertion_indicator_women_share_ratio{axis="social",year="2023"}'
 

@@ -19,9 +19,8 @@ import pytest
 
 from services.ingest.auth import hash_token
 from tests.builders import HOLDER_SIRET
-from tests.e2e.indicators.conftest import free_port, stop, wait_until_up
-from tests.e2e.stack.conftest import databases, service_env
-from tests.servers import REPO
+from tests.servers import REPO, free_port, stop, wait_until_up
+from tests.stack_env import databases, service_env
 
 OTHER_SIRET = "44306184100047"
 
