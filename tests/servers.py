@@ -73,6 +73,19 @@ def local_kafka(port: int) -> Iterator[str]:
         kafka_script("stop", port)
 
 
+@contextmanager
+def dedicated_kafka() -> Iterator[str]:
+    """A broker of its own (for a module whose figures must be exact), stopped afterwards."""
+    if docker_answers():
+        from testcontainers.kafka import KafkaContainer
+
+        with KafkaContainer(KAFKA_IMAGE).with_kraft() as container:
+            yield container.get_bootstrap_server()
+        return
+    with local_kafka(free_port_pair()) as bootstrap:
+        yield bootstrap
+
+
 def free_port() -> int:
     """A TCP port nobody listens on right now."""
     with socket.socket() as probe:

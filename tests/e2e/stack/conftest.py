@@ -17,30 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import (
-    KAFKA_IMAGE,
-    REPO,
-    docker_answers,
-    free_port,
-    free_port_pair,
-    local_kafka,
-    stop,
-    wait_until_up,
-)
+from tests.servers import REPO, dedicated_kafka, free_port, stop, wait_until_up
 from tests.stack_env import SERVICES, TOKEN, databases, stack_envs
-
-
-@contextmanager
-def dedicated_kafka() -> Iterator[str]:
-    """A broker for this module only."""
-    if docker_answers():
-        from testcontainers.kafka import KafkaContainer
-
-        with KafkaContainer(KAFKA_IMAGE).with_kraft() as container:
-            yield container.get_bootstrap_server()
-        return
-    with local_kafka(free_port_pair()) as bootstrap:
-        yield bootstrap
 
 
 @dataclass(frozen=True)

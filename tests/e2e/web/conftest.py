@@ -1,8 +1,9 @@
-"""Ingest (with its web pages) and clauses as processes on the shared broker and PostgreSQL.
+"""Ingest (with its web pages) and clauses as processes on a broker of their own.
 
-Both read and write the production event topics, as in production; the markets of a test
-have unique ids, ingest's raw and dead-letter topics and clauses' consumer group are the
-test's own, so nothing of other tests is consumed by ingest or counted on our markets.
+Both read and write the production event topics, as in production. The broker is the
+module's own (tests/servers.dedicated_kafka): on the session's shared broker clauses would
+first have to catch up with every event the other tests put on the production topics
+before the hours of this test's market could move (minutes, in a full run).
 """
 
 import json
@@ -19,7 +20,7 @@ import pytest
 
 from services.ingest.auth import hash_token
 from tests.builders import HOLDER_SIRET
-from tests.servers import REPO, free_port, stop, wait_until_up
+from tests.servers import REPO, dedicated_kafka, free_port, stop, wait_until_up
 from tests.stack_env import databases, service_env
 
 OTHER_SIRET = "44306184100047"
@@ -113,12 +114,11 @@ def running(kafka: str, ingest_db: str, clauses_db: str, logs: Path) -> Iterator
 
 
 @pytest.fixture(scope="module")
-def web_stack(
-    kafka_bootstrap: str, postgres_url: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[WebStack]:
+def web_stack(postgres_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebStack]:
     logs = tmp_path_factory.mktemp("web-logs")
     with (
+        dedicated_kafka() as kafka,
         databases(postgres_url, "web_ingest", "web_clauses") as (ingest_db, clauses_db),
-        running(kafka_bootstrap, ingest_db, clauses_db, logs) as stack,
+        running(kafka, ingest_db, clauses_db, logs) as stack,
     ):
         yield stack
