@@ -22,6 +22,8 @@ import httpx
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from bench.figures import Figure
+
 REPO = Path(__file__).resolve().parents[1]
 KAFKA_SCRIPT = REPO / "deploy" / "kafka" / "kafka.sh"
 SERVICE_PREFIXES = ("INGEST_", "CLAUSES_", "INDICATORS_", "DATABASE_URL", "KAFKA_")
@@ -88,6 +90,14 @@ class Services:
     urls: dict[str, str]
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
+    def memory(self, section: str, when: str) -> list[Figure]:
+        """Each running service's resident memory (VmRSS) and its peak (VmHWM), in MB."""
+        return [
+            memory_figure(f"memory.{name}", section, name, process.pid, when)
+            for name, process in self.processes.items()
+            if process.poll() is None
+        ]
+
     def stop(self) -> None:
         """Terminate each process this bench started, by its handle."""
         for process in self.processes.values():
@@ -98,6 +108,21 @@ class Services:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=5)
+
+
+def memory_mb(pid: int) -> tuple[float, float]:
+    """Resident and peak resident memory of a process, in MB (from /proc/<pid>/status)."""
+    fields = dict(
+        line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+    )
+    return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+
+
+def memory_figure(key: str, section: str, name: str, pid: int, when: str) -> Figure:
+    """A process's resident memory as a figure, its peak in the note."""
+    rss, peak = memory_mb(pid)
+    return Figure(key, section, f"{name} resident memory", rss, "MB",
+                  note=f"({when}; peak {peak:.0f} MB)")  # fmt: skip
 
 
 def start_services(kafka: str, dbs: tuple[str, str], token: str, logs: Path) -> Services:
