@@ -6,6 +6,7 @@ import subprocess
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from bench.pipeline_stack import KAFKA_SCRIPT, REPO
 
@@ -35,7 +36,11 @@ def kafka_version() -> str:
 
 
 def postgresql_version(url: str) -> str:
-    engine = create_engine(url)
+    """The server's version (a postgresql:// URL is read with psycopg 3, as the tests do)."""
+    address = make_url(url)
+    if address.drivername == "postgresql":
+        address = address.set(drivername="postgresql+psycopg")
+    engine = create_engine(address)
     try:
         with engine.connect() as connection:
             return str(connection.execute(text("SHOW server_version")).scalar_one())

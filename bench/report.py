@@ -66,7 +66,15 @@ class Scale:
 
 FULL = Scale([], 1000, 20_000, 100_000, 1_000_000, 200_000, 200, 30, 1_000_000)
 QUICK = Scale(
-    ["--rate", "20", "--seconds", "3", "--hop-seconds", "2"], 20, 500, 3000, 5000, 1000, 50, 3, 3000
+    ["--rate", "20", "--seconds", "3", "--hop-seconds", "2"],
+    20,
+    2000,
+    3000,
+    5000,
+    1000,
+    50,
+    3,
+    3000,
 )
 
 
@@ -184,6 +192,7 @@ def main(argv: list[str] | None = None) -> int:
         commit=machine.git_commit(),
         started=started.strftime("%Y-%m-%d %H:%M:%S"),
         minutes=(time.perf_counter() - clock) / 60,
+        quick=args.quick,
         command="python -m bench.report " + " ".join(argv if argv is not None else sys.argv[1:]),
     )
     figures = [figure for section in sections for figure in section.figures]

@@ -24,6 +24,7 @@ class Machine:
     started: str  # ISO 8601, UTC
     minutes: float
     command: str
+    quick: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +95,16 @@ def _section(section: Section) -> list[str]:
     return lines
 
 
+def _memory(sections: Sequence[Section]) -> list[str]:
+    """Every resident-memory figure of the run, gathered in one table."""
+    found = [f for s in sections for f in s.figures if f.key.startswith("memory.")]
+    if not found:
+        return []
+    lines = ["## Resident memory per service", "", "| service (when) | VmRSS |", "| --- | --- |"]
+    lines += [f"| {f.name} {f.note} | {number(f.value)} {f.unit} |" for f in found]
+    return [*lines, ""]
+
+
 def _goals(goals: Sequence[Goal]) -> list[str]:
     verdicts = {True: "met", False: "**not met**", None: "not measured"}
     lines = ["## Goals", "", "| issue | goal | verdict | figures |", "| --- | --- | --- | --- |"]
@@ -110,8 +121,18 @@ def render(machine: Machine, sections: Sequence[Section], goals: Sequence[Goal])
         "run on the same broker; ratio = figure / baseline (for times: how many times "
         "longer). Written by `python -m bench.report`.",
         "",
+        *(
+            [
+                "**Quick run** (`--quick`): everything small, a smoke test; the figures are not "
+                "comparable with the goals.",
+                "",
+            ]
+            if machine.quick
+            else []
+        ),
         *_machine(machine),
         *(line for section in sections for line in _section(section)),
+        *_memory(sections),
         *_goals(goals),
         "## Durations",
         "",
