@@ -6,6 +6,7 @@ of its own (so the production topic names are the run's alone), then
 """
 
 import asyncio
+import functools
 import hashlib
 import os
 import secrets
@@ -118,11 +119,34 @@ def memory_mb(pid: int) -> tuple[float, float]:
     return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
 
 
-def memory_figure(key: str, section: str, name: str, pid: int, when: str) -> Figure:
-    """A process's resident memory as a figure, its peak in the note."""
+@functools.cache
+def import_floor_mb(service: str) -> float:
+    """The resident memory of a Python process that only imported the service's code, in MB.
+
+    The baseline of a service's memory: what its interpreter and libraries cost before any
+    state (the process waits on its stdin, which is then closed).
+    """
+    code = f"import sys, services.{service}.__main__; print('ready', flush=True); sys.stdin.read()"
+    process = subprocess.Popen(
+        [sys.executable, "-c", code], cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    )
+    assert process.stdin is not None
+    assert process.stdout is not None
+    try:
+        if process.stdout.readline().strip() != b"ready":
+            raise RuntimeError(f"importing services.{service} failed")
+        return memory_mb(process.pid)[0]
+    finally:
+        process.stdin.close()
+        process.wait(timeout=30)
+
+
+def memory_figure(key: str, section: str, service: str, pid: int, when: str) -> Figure:
+    """A service process's resident memory as a figure, against its import floor."""
     rss, peak = memory_mb(pid)
-    return Figure(key, section, f"{name} resident memory", rss, "MB",
-                  note=f"({when}; peak {peak:.0f} MB)")  # fmt: skip
+    return Figure(key, section, f"{service} resident memory", rss, "MB",
+                  import_floor_mb(service), "the same imports, no state",
+                  f"({when}; peak {peak:.0f} MB)")  # fmt: skip
 
 
 def start_services(kafka: str, dbs: tuple[str, str], token: str, logs: Path) -> Services:

@@ -32,7 +32,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from bench.clauses_throughput import consume_all, measure, produce_stream
 from bench.figures import Figure
 from bench.indicators_freshness import start_service, wait_caught_up
-from bench.pipeline_stack import free_port, memory_figure
+from bench.pipeline_stack import free_port, import_floor_mb, memory_figure
 from services.clauses.app import INPUT_TOPICS
 from shared.topics import CLAUSE_AGGREGATES, INDICATOR_SNAPSHOTS, MARKETS
 
@@ -125,7 +125,8 @@ def run(bootstrap: str, postgres_url: str, events: int = 1_000_000) -> list[Figu
         Figure("rebuild.total", SECTION, "total", clauses.seconds + phase.seconds, "s",
                bare + phase.baseline, bare_name),
         Figure("memory.clauses-rebuild", SECTION, "clauses resident memory", clauses.rss_mb,
-               "MB", note=f"(after {total} events; peak {clauses.peak_mb:.0f} MB)"),
+               "MB", import_floor_mb("clauses"), "the same imports, no state",
+               f"(after {total} events; peak {clauses.peak_mb:.0f} MB)"),
         indicators_memory,
     ]  # fmt: skip
 
