@@ -4,7 +4,7 @@ Usage (from the repository root; `make bench` runs the full size):
 
     .venv/bin/python -m bench.report [--quick] [--output bench/REPORT.md]
         [--postgres postgresql+psycopg://insertion:insertion@127.0.0.1:5432/postgres]
-        [--kafka-port 0] [--clauses-events 100000] [--rebuild-events 1000000] [--rounds 1]
+        [--json PATH] [--kafka-port 0] [--clauses-events 100000] [--rebuild-events 1000000] [--rounds 1]
 
 What runs: a broker of its own (deploy/kafka/kafka.sh on a free port, or --kafka-port;
 stopped and its data deleted at the end) and fresh PostgreSQL databases created on the
@@ -23,6 +23,7 @@ of issues 3, 4 and 5 (met / not met, computed from the figures), and each benchm
 import argparse
 import asyncio
 import dataclasses
+import json
 import os
 import shutil
 import sys
@@ -159,6 +160,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         default=os.environ.get("DATABASE_URL", ""),
         help="a PostgreSQL URL on the server to use (default DATABASE_URL)",
     )
+    parser.add_argument("--json", type=Path, help="also write the figures and goals as JSON")
     parser.add_argument("--kafka-port", type=int, default=0, help="0: a free port")
     parser.add_argument("--clauses-events", type=int, help="override the clauses stream size")
     parser.add_argument("--rebuild-events", type=int, help="override the rebuild stream size")
@@ -196,7 +198,19 @@ def main(argv: list[str] | None = None) -> int:
         command="python -m bench.report " + " ".join(argv if argv is not None else sys.argv[1:]),
     )
     figures = [figure for section in sections for figure in section.figures]
-    args.output.write_text(render(facts, sections, goals(figures)), encoding="utf-8")
+    verdicts = goals(figures)
+    args.output.write_text(render(facts, sections, verdicts), encoding="utf-8")
+    if args.json:
+        document = {
+            "machine": dataclasses.asdict(facts),
+            "sections": [
+                {"title": s.title, "seconds": s.seconds, "parameters": s.parameters,
+                 "error": s.error, "figures": [f.as_dict() for f in s.figures]}
+                for s in sections
+            ],
+            "goals": [dataclasses.asdict(goal) for goal in verdicts],
+        }  # fmt: skip
+        args.json.write_text(json.dumps(document, indent=2, ensure_ascii=False), encoding="utf-8")
     print(f"\nreport written to {args.output}")
     return 1 if any(section.error for section in sections) else 0
 

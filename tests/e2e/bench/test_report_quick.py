@@ -5,6 +5,7 @@ databases on the test PostgreSQL server; figures are never asserted, only that e
 there and is a number.
 """
 
+import json
 import os
 import re
 import subprocess
@@ -48,12 +49,12 @@ NUMBER = r"[0-9][0-9 ]*(\.[0-9]+)?"
 def test_the_quick_report_has_every_section_and_a_number_for_every_figure(
     postgres_url: str, tmp_path: Path
 ) -> None:
-    output = tmp_path / "REPORT.md"
+    output, as_json = tmp_path / "REPORT.md", tmp_path / "report.json"
     env = {k: v for k, v in os.environ.items() if k != "KAFKA_BOOTSTRAP_SERVERS"}
 
     ran = subprocess.run(
         [sys.executable, "-m", "bench.report", "--quick", "--output", str(output),
-         "--postgres", postgres_url],
+         "--json", str(as_json), "--postgres", postgres_url],
         cwd=REPO, env=env, capture_output=True, text=True, timeout=900,
     )  # fmt: skip
 
@@ -67,3 +68,7 @@ def test_the_quick_report_has_every_section_and_a_number_for_every_figure(
         assert re.search(rf"\| {NUMBER} (ms|s|MB|lines/s|events/s) \|", row), (figure, row)
     assert re.search(r"\| CPU cores \| [1-9][0-9]* \|", report)
     assert re.search(r"\| git commit \| `[0-9a-f]{12}", report)
+    document = json.loads(as_json.read_text(encoding="utf-8"))
+    assert len(document["sections"]) == 5
+    assert all(f["value"] >= 0 for s in document["sections"] for f in s["figures"])
+    assert len(document["goals"]) == 11
