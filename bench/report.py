@@ -4,7 +4,8 @@ Usage (from the repository root; `make bench` runs the full size):
 
     .venv/bin/python -m bench.report [--quick] [--output bench/REPORT.md]
         [--postgres postgresql+psycopg://insertion:insertion@127.0.0.1:5432/postgres]
-        [--json PATH] [--kafka-port 0] [--clauses-events 100000] [--rebuild-events 1000000] [--rounds 1]
+        [--json PATH] [--kafka-port 0] [--rounds 1]
+        [--clauses-events 100000] [--rebuild-events 1000000]
 
 What runs: a broker of its own (deploy/kafka/kafka.sh on a free port, or --kafka-port;
 stopped and its data deleted at the end) and fresh PostgreSQL databases created on the
