@@ -103,21 +103,24 @@ def _clauses(figures: Sequence[Figure]) -> list[Goal]:
     return result
 
 
+def _at_scale(goal: Goal, events: Figure | None) -> Goal:
+    """The goal, not measured when its figure was taken on fewer than 1 000 000 events."""
+    if events is None or events.value >= 1_000_000 or goal.met is None:
+        return goal
+    return Goal(goal.issue, goal.text, None, f"{goal.evidence} after {events.value:,.0f} only")
+
+
 def _full_size(figures: Sequence[Figure]) -> list[Goal]:
-    """The goals stated for 1 000 000 events: not measured when the rebuild ran fewer."""
-    result = [
-        _goal(figures, 4, "clauses resident memory < 300 MB after 1 000 000 events",
-              ["memory.clauses-rebuild"], lambda f: f[0].value < 300,
-              lambda f: f"{f[0].value:.0f} MB"),
-        _goal(figures, 5, "rebuild from 1 000 000 events under 60 s", ["rebuild.total"],
-              lambda f: f[0].value < 60, lambda f: f"{f[0].value:.1f} s"),
-    ]  # fmt: skip
-    events = _find(figures, "rebuild.events")
-    if events is None or events.value >= 1_000_000:
-        return result
+    """The goals stated for 1 000 000 events: not measured when the run had fewer."""
+    memory = _goal(figures, 4, "clauses resident memory < 300 MB after 1 000 000 events",
+                   ["memory.clauses-rebuild"], lambda f: f[0].value < 300,
+                   lambda f: f"{f[0].value:.0f} MB")  # fmt: skip
+    rebuild = _goal(figures, 5, "indicators rebuild from 1 000 000 aggregate changes under 60 s",
+                    ["indicators.replay"], lambda f: f[0].value < 60,
+                    lambda f: f"{f[0].value:.1f} s (the rebuild command's path)")  # fmt: skip
     return [
-        Goal(g.issue, g.text, None, f"{g.evidence} after {events.value:,.0f} events only")
-        for g in result
+        _at_scale(memory, _find(figures, "rebuild.events")),
+        _at_scale(rebuild, _find(figures, "indicators.changes")),
     ]
 
 

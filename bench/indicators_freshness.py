@@ -263,6 +263,8 @@ async def main(arguments: argparse.Namespace) -> list[Figure]:
         )
         bare_name = "bare consume of the same topic"
         figures = [
+            Figure("indicators.changes", SECTION, "aggregate changes in the topic", records,
+                   "messages"),
             Figure("indicators.replay", SECTION, "rebuild command path (replay + fold)", fold,
                    "s", bare, bare_name, f"({records} aggregate changes)"),
             Figure("indicators.compute", SECTION, "then every indicator computed",

@@ -109,7 +109,8 @@ def run_all(scale: Scale, kafka: str, server: str, rounds: int) -> list[Section]
         with databases(server, "bench_fresh_ingest", "bench_fresh_clauses") as dbs:
             sections.append(
                 timed(pipeline_freshness.SECTION,
-                      f"{args.rate:g} reports/s for {args.seconds:g} s, batches of {args.batch}",
+                      f"{args.rate:g} reports/s for {args.seconds:g} s, batches of {args.batch}, "
+                      "ingest and clauses on PostgreSQL",
                       lambda: pipeline_freshness.run_pipeline(args, kafka, (dbs[0], dbs[1]), work))
             )  # fmt: skip
     finally:
