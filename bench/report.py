@@ -27,6 +27,7 @@ import dataclasses
 import json
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -173,8 +174,16 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+def stop_cleanly(*_: object) -> None:
+    """SIGTERM or SIGINT: unwind, so that the broker is stopped and the databases dropped."""
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
+    # also when started in the background, where a shell leaves SIGINT ignored
+    signal.signal(signal.SIGINT, stop_cleanly)
+    signal.signal(signal.SIGTERM, stop_cleanly)
     scale = QUICK if args.quick else FULL
     scale = dataclasses.replace(
         scale,
