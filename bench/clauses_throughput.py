@@ -29,6 +29,8 @@ from pathlib import Path
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from prometheus_client.parser import text_string_to_metric_families
 
+from bench.figures import Figure
+from bench.pipeline_stack import memory_mb
 from services.clauses.app import INPUT_TOPICS
 from shared.events import decode_event
 from shared.kafka import ensure_topics
@@ -41,7 +43,8 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 async def consume_all(bootstrap: str, topics: list[str], *, decode: bool) -> tuple[int, float]:
-    """A bare aiokafka loop over every partition from the beginning; records and seconds."""
+    """A bare aiokafka loop over every partition from the beginning to the end offsets at
+    start; records and seconds."""
     consumer = AIOKafkaConsumer(
         bootstrap_servers=bootstrap,
         group_id=None,
@@ -54,9 +57,10 @@ async def consume_all(bootstrap: str, topics: list[str], *, decode: bool) -> tup
         partitions = [TopicPartition(t, p) for t in topics for p in range(PARTITIONS)]
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
-        total = sum((await consumer.end_offsets(partitions)).values())
+        ends = await consumer.end_offsets(partitions)
         count, started = 0, time.perf_counter()
-        while count < total:
+        # up to each partition's end offset, not a count: a compacted topic has gaps
+        while [tp for tp, end in ends.items() if await consumer.position(tp) < end]:
             for records in (await consumer.getmany(timeout_ms=1000, max_records=5000)).values():
                 count += len(records)
                 if decode:
@@ -93,14 +97,6 @@ def ready(port: int) -> bool:
         return False
 
 
-def memory_mb(pid: int) -> tuple[float, float]:
-    """Resident and peak resident memory of a process, in MB."""
-    fields = dict(
-        line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
-    )
-    return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
-
-
 @dataclasses.dataclass(frozen=True)
 class Run:
     """One service run: its rate and memory."""
@@ -109,6 +105,7 @@ class Run:
     rate: float
     rss_mb: float
     peak_mb: float
+    seconds: float = 0.0
 
 
 def run_service(name: str, env: dict[str, str], events: int) -> Run:
@@ -136,7 +133,7 @@ def run_service(name: str, env: dict[str, str], events: int) -> Run:
             time.sleep(0.2)
         seconds = time.perf_counter() - started
         rss, peak = memory_mb(process.pid)
-        return Run(name, done / seconds, rss, peak)
+        return Run(name, done / seconds, rss, peak, seconds)
     finally:
         process.terminate()
         process.wait(timeout=60)
@@ -187,28 +184,17 @@ async def produce_stream(bootstrap: str, prefix: str, events: int) -> dict[str, 
     return kinds
 
 
-def main() -> None:
-    """Produce, measure every mode, print the figures and their ratios."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=int, default=1_000_000)
-    parser.add_argument(
-        "--rounds",
-        type=int,
-        default=1,
-        help="run the modes this many times, interleaved, and keep each mode's best rate "
-        "(the machine may be shared: the best run is the least disturbed one)",
-    )
-    parser.add_argument(
-        "--modes",
-        default="eo-postgresql,alo-postgresql,eo-sqlite,alo-sqlite",
-        help="comma-separated among eo-postgresql, alo-postgresql, eo-sqlite, alo-sqlite",
-    )
-    arguments = parser.parse_args()
-    bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
-    postgres_url = os.environ.get("DATABASE_URL", "")
+SECTION = "Clauses throughput"
+MODES = "eo-postgresql,alo-postgresql,eo-sqlite,alo-sqlite"
+
+
+def run(
+    bootstrap: str, postgres_url: str, events: int, rounds: int = 1, modes: str = MODES
+) -> list[Figure]:
+    """Produce, measure every mode, print the figures and their ratios; return the figures."""
     prefix = f"bench-{uuid.uuid4().hex[:8]}."
     started = time.perf_counter()
-    kinds = asyncio.run(produce_stream(bootstrap, prefix, arguments.events))
+    kinds = asyncio.run(produce_stream(bootstrap, prefix, events))
     total = sum(kinds.values())
     print(
         f"stream: {total} events {kinds}, produced in {time.perf_counter() - started:.0f} s",
@@ -223,17 +209,23 @@ def main() -> None:
         f"aiokafka loop + pydantic decoding:   {count / seconds:9.0f} events/s  "
         f"({count / seconds / bare:.3f} x bare)"
     )
+    baseline = "bare aiokafka consume loop"
+    figures = [
+        Figure("clauses.decode", SECTION, "aiokafka loop + pydantic decoding",
+               count / seconds, "events/s", bare, baseline, f"({count} events)"),
+    ]  # fmt: skip
     runs: dict[str, Run] = {}
-    for round_number in range(1, arguments.rounds + 1):
-        for mode in arguments.modes.split(","):
-            run = measure(
+    for round_number in range(1, rounds + 1):
+        for mode in modes.split(","):
+            measured = measure(
                 mode, total, bootstrap=bootstrap, prefix=prefix, postgres_url=postgres_url
             )
-            if mode not in runs or run.rate > runs[mode].rate:
-                runs[mode] = run
+            if mode not in runs or measured.rate > runs[mode].rate:
+                runs[mode] = measured
             print(
-                f"{mode:<36} {run.rate:9.0f} events/s  ({run.rate / bare:.3f} x bare)  "
-                f"RSS after {total} events {run.rss_mb:.0f} MB (peak {run.peak_mb:.0f} MB)"
+                f"{mode:<36} {measured.rate:9.0f} events/s  ({measured.rate / bare:.3f} x bare)  "
+                f"RSS after {total} events {measured.rss_mb:.0f} MB "
+                f"(peak {measured.peak_mb:.0f} MB)"
                 f"  [round {round_number}]",
                 flush=True,
             )
@@ -241,9 +233,42 @@ def main() -> None:
         if f"eo-{kind}" in runs and f"alo-{kind}" in runs:
             eo, alo = runs[f"eo-{kind}"].rate, runs[f"alo-{kind}"].rate
             print(
-                f"best of {arguments.rounds}, {kind}: exactly-once {eo:.0f} events/s, "
+                f"best of {rounds}, {kind}: exactly-once {eo:.0f} events/s, "
                 f"at-least-once {alo:.0f} events/s: exactly-once {1 - eo / alo:+.1%} slower"
             )
+    names = {"eo": "exactly-once", "alo": "at-least-once"}
+    for mode, best in runs.items():
+        delivery, kind = mode.split("-")
+        note = (
+            f"({total} events, best of {rounds}; RSS {best.rss_mb:.0f} MB, peak {best.peak_mb:.0f})"
+        )
+        figures.append(
+            Figure(f"clauses.{mode}", SECTION, f"{names[delivery]}, {kind}", best.rate,
+                   "events/s", bare, baseline, note)
+        )  # fmt: skip
+    return figures
+
+
+def main() -> None:
+    """Produce, measure every mode, print the figures and their ratios."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="run the modes this many times, interleaved, and keep each mode's best rate "
+        "(the machine may be shared: the best run is the least disturbed one)",
+    )
+    parser.add_argument(
+        "--modes",
+        default=MODES,
+        help="comma-separated among eo-postgresql, alo-postgresql, eo-sqlite, alo-sqlite",
+    )
+    arguments = parser.parse_args()
+    bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
+    postgres_url = os.environ.get("DATABASE_URL", "")
+    run(bootstrap, postgres_url, arguments.events, arguments.rounds, arguments.modes)
 
 
 if __name__ == "__main__":

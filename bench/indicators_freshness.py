@@ -36,6 +36,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench.figures import Figure  # noqa: E402
 from services.indicators.app import load_targets  # noqa: E402
 from services.indicators.live import LiveIndicators  # noqa: E402
 from services.indicators.replay import replay  # noqa: E402
@@ -232,7 +233,11 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-async def main(arguments: argparse.Namespace) -> None:
+SECTION = "Indicators: rebuild from aggregate changes, freshness from an aggregate change"
+
+
+async def main(arguments: argparse.Namespace) -> list[Figure]:
+    """Every figure of this benchmark (printed as it goes), on KAFKA_BOOTSTRAP_SERVERS."""
     bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
     run = f"bench-indicators-{uuid.uuid4().hex[:8]}"
     big, live_topic = f"{run}.aggregates", f"{run}.live-aggregates"
@@ -256,6 +261,15 @@ async def main(arguments: argparse.Namespace) -> None:
             f"then {cells} indicator cells computed in {compute * 1000:.0f} ms; "
             f"max RSS of this process {rss:.0f} MiB"
         )
+        bare_name = "bare consume of the same topic"
+        figures = [
+            Figure("indicators.changes", SECTION, "aggregate changes in the topic", records,
+                   "messages"),
+            Figure("indicators.replay", SECTION, "rebuild command path (replay + fold)", fold,
+                   "s", bare, bare_name, f"({records} aggregate changes)"),
+            Figure("indicators.compute", SECTION, "then every indicator computed",
+                   compute * 1000, "ms", note=f"({cells} cells)"),
+        ]  # fmt: skip
         port = 18000 + os.getpid() % 1000
         url = f"http://127.0.0.1:{port}"
         process = start_service(service_env(bootstrap, run, port, big), Path(f"/tmp/{run}.log"))
@@ -265,6 +279,10 @@ async def main(arguments: argparse.Namespace) -> None:
                 f"service start to caught up: {started:6.2f} s (interpreter start included), "
                 f"ratio to baseline {started / bare:.2f}"
             )
+            figures.append(
+                Figure("indicators.start", SECTION, "service start to caught up", started, "s",
+                       bare, bare_name, "(interpreter start included)")
+            )  # fmt: skip
         finally:
             process.terminate()
             process.wait(timeout=30)
@@ -286,6 +304,14 @@ async def main(arguments: argparse.Namespace) -> None:
             f"p99 {percentile(latencies, 0.99) * 1000:.0f} ms, "
             f"max {max(latencies) * 1000:.0f} ms, mean {statistics.mean(latencies) * 1000:.0f} ms"
         )
+        load = f"({len(latencies)} probes under {arguments.rate} changes/s)"
+        for name, fraction in (("p50", 0.5), ("p99", 0.99)):
+            figures.append(
+                Figure(f"indicators.fresh-{name}", SECTION,
+                       f"freshness {name}, AggregateChanged -> GET /v1/indicators",
+                       percentile(latencies, fraction) * 1000, "ms", note=load)
+            )  # fmt: skip
+        return figures
     finally:
         await delete_topics(bootstrap, [big, live_topic, f"{run}.markets", f"{run}.snapshots"])
 

@@ -21,6 +21,7 @@ from typing import Any
 import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
+from bench.figures import Figure
 from services.ingest.auth import hash_token
 from services.ingest.topics_setup import partitions_of
 from shared.kafka import ensure_topics
@@ -81,12 +82,20 @@ async def bare_producer(bootstrap: str, records: list[Any]) -> float:
         await producer.stop()
 
 
-def report(name: str, unit: str, amount: int, seconds: float, baseline: float) -> None:
+SECTION = "Ingest throughput"
+
+
+def report(key: str, name: str, unit: str, amount: int, seconds: float, baseline: float) -> Figure:
+    """Print the figure and return it."""
     rate, bare = amount / seconds, amount / baseline
     print(
         f"{name:<34} {amount:>7} {unit} in {seconds:6.2f} s = {rate:>9,.0f} {unit}/s"
         f" | bare aiokafka {bare:>9,.0f}/s | ratio {rate / bare:5.2f}"
     )
+    return Figure(
+        key, SECTION, name, rate, f"{unit}/s", bare, "bare idempotent aiokafka producer",
+        f"({amount} {unit})",
+    )  # fmt: skip
 
 
 def contracts_body(market_id: str, people: int) -> list[dict[str, Any]]:
@@ -136,7 +145,7 @@ async def new_market(client: httpx.AsyncClient) -> str:
     return market_id
 
 
-async def json_batches(client: httpx.AsyncClient, bootstrap: str, people: int) -> None:
+async def json_batches(client: httpx.AsyncClient, bootstrap: str, people: int) -> Figure:
     market_id = await new_market(client)
     contracts = contracts_body(market_id, people)
     (await client.post("/v1/work-contracts", json=contracts, headers=AUTH)).raise_for_status()
@@ -148,7 +157,9 @@ async def json_batches(client: httpx.AsyncClient, bootstrap: str, people: int) -
         seconds = time.perf_counter() - started
         records = await tail.take(market_id.encode(), 32)
     baseline = await bare_producer(bootstrap, records)
-    report("JSON batches (4 reports/request)", "lines", 32 * people, seconds, baseline)
+    return report(
+        "ingest.json", "JSON batches (4 reports/request)", "lines", 32 * people, seconds, baseline
+    )
 
 
 def csv_of(market_id: str, people: int, periods: list[str]) -> bytes:
@@ -161,14 +172,15 @@ def csv_of(market_id: str, people: int, periods: list[str]) -> bytes:
     return ("\ufeff" + CSV_HEADER + "\r\n" + "\r\n".join(rows) + "\r\n").encode()
 
 
-async def csv_files(client: httpx.AsyncClient, bootstrap: str, people: int) -> None:
+async def csv_files(client: httpx.AsyncClient, bootstrap: str, people: int) -> list[Figure]:
     market_id = await new_market(client)
     headers = {**AUTH, "Content-Type": "text/csv"}
     runs = [
-        ("CSV, 1st file (new contracts)", csv_of(market_id, people, PERIODS[:12])),
-        ("CSV, next file (known contracts)", csv_of(market_id, people, PERIODS[12:24])),
+        ("first", "CSV, 1st file (new contracts)", csv_of(market_id, people, PERIODS[:12])),
+        ("next", "CSV, next file (known contracts)", csv_of(market_id, people, PERIODS[12:24])),
     ]
-    for label, document in runs:
+    figures = []
+    for key, label, document in runs:
         async with Tail(bootstrap, [MONTHLY_HOURS.name, WORK_CONTRACTS.name]) as tail:
             started = time.perf_counter()
             response = await client.post("/v1/monthly-hours/csv", content=document, headers=headers)
@@ -176,7 +188,9 @@ async def csv_files(client: httpx.AsyncClient, bootstrap: str, people: int) -> N
             response.raise_for_status()
             published = [e for e in response.json()["events"] if not e["unchanged_since"]]
             records = await tail.take(market_id.encode(), len(published))
-        report(label, "lines", 12 * people, seconds, await bare_producer(bootstrap, records))
+        baseline = await bare_producer(bootstrap, records)
+        figures.append(report(f"ingest.csv-{key}", label, "lines", 12 * people, seconds, baseline))
+    return figures
 
 
 async def produce_raw(bootstrap: str, raw: str, market_id: str, count: int) -> None:
@@ -200,7 +214,7 @@ async def produce_raw(bootstrap: str, raw: str, market_id: str, count: int) -> N
         await producer.stop()
 
 
-async def raw_topic(bootstrap: str, database: str, env: dict[str, str], count: int) -> None:
+async def raw_topic(bootstrap: str, database: str, env: dict[str, str], count: int) -> Figure:
     raw = f"insertion.raw-submissions.v1.bench-{uuid.uuid4().hex[:8]}"
     with served_ingest(bootstrap, database, env) as url:
         async with httpx.AsyncClient(base_url=url, timeout=600) as client:
@@ -212,25 +226,30 @@ async def raw_topic(bootstrap: str, database: str, env: dict[str, str], count: i
     stamps = sorted(r.timestamp for r in records)
     seconds = max(stamps[-1] - stamps[0], 1) / 1000
     baseline = await bare_producer(bootstrap, records)
-    report("raw topic (work contracts)", "events", count, seconds, baseline)
+    return report("ingest.raw", "raw topic (work contracts)", "events", count, seconds, baseline)
 
 
-async def main() -> None:
+async def run(bootstrap: str, database: str, people: int = 1000, raw: int = 20000) -> list[Figure]:
+    """Every figure of this benchmark (printed as it goes), against ingest on that database."""
+    tokens = json.dumps([{"name": "bench", "role": "facilitator", "sha256": hash_token(TOKEN)}])
+    env = {"INGEST_TOKENS": tokens}
+    print(f"ingest throughput, {os.cpu_count()} CPU(s); broker {bootstrap}")
+    with served_ingest(bootstrap, database, env) as url:
+        async with httpx.AsyncClient(base_url=url, timeout=600) as client:
+            figures = [await json_batches(client, bootstrap, people)]
+            figures += await csv_files(client, bootstrap, people)
+    return [*figures, await raw_topic(bootstrap, database, env, raw)]
+
+
+def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--people", type=int, default=1000)
     parser.add_argument("--raw", type=int, default=20000)
     options = parser.parse_args()
     bootstrap = os.environ["KAFKA_BOOTSTRAP_SERVERS"]
     database = os.environ["DATABASE_URL"]
-    tokens = json.dumps([{"name": "bench", "role": "facilitator", "sha256": hash_token(TOKEN)}])
-    env = {"INGEST_TOKENS": tokens}
-    print(f"ingest throughput, {os.cpu_count()} CPU(s); broker {bootstrap}")
-    with served_ingest(bootstrap, database, env) as url:
-        async with httpx.AsyncClient(base_url=url, timeout=600) as client:
-            await json_batches(client, bootstrap, options.people)
-            await csv_files(client, bootstrap, options.people)
-    await raw_topic(bootstrap, database, env, options.raw)
+    asyncio.run(run(bootstrap, database, options.people, options.raw))
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    main()

@@ -72,6 +72,7 @@ import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
+from bench.figures import Figure
 from bench.freshness_matching import Accepted, Observation, match, percentile
 from bench.freshness_plan import HOLDERS, Plan
 from bench.pipeline_stack import (
@@ -244,8 +245,13 @@ def ratio(ours: Sequence[float], base: Sequence[float]) -> str:
     return f"freshness / baseline: p50 x{p50:.1f}, p99 x{p99:.1f}"
 
 
-def report(args: argparse.Namespace, run: Run, base: int, took: float, hops: list[float]) -> None:
-    """Print the figures."""
+SECTION = "Pipeline freshness (ingest -> clauses -> indicators)"
+
+
+def report(
+    args: argparse.Namespace, run: Run, base: int, took: float, hops: list[float]
+) -> list[Figure]:
+    """Print the figures; return them."""
     matched = match(base, run.accepted, run.polls)
     seen = [f for f in matched.freshness if f is not None]
     gaps = [b.received - a.received for a, b in zip(run.polls, run.polls[1:], strict=False)]
@@ -273,7 +279,7 @@ def report(args: argparse.Namespace, run: Run, base: int, took: float, hops: lis
     )
     if not seen:
         print("  freshness     no report became visible")
-        return
+        return []
     print(f"  FRESHNESS     {figures(seen)}")
     print(f"                {len(matched.freshness) - len(seen)} accepted reports never seen")
     print(f"  baseline 1    ingest alone, POST -> 202 of the same requests: "
@@ -285,9 +291,27 @@ def report(args: argparse.Namespace, run: Run, base: int, took: float, hops: lis
         print(f"                {ratio(seen, hops)}")
     verdict = "met" if percentile(seen, 0.99) < 1 else "NOT met"
     print(f"  goal          p99 under 1 s: {verdict}")
+    return figures_of(args, seen, run.answer_latency, hops, len(matched.freshness) - len(seen))
 
 
-async def measure(args: argparse.Namespace, kafka: str, services: Services) -> None:
+def figures_of(args: argparse.Namespace, seen: list[float], answers: list[float],
+               hops: list[float], unseen: int) -> list[Figure]:  # fmt: skip
+    """Freshness and ingest's answer time, p50 and p99, against the Kafka hop's."""
+    load = f"({len(seen)} reports at {args.rate:g}/s, batches of {args.batch}; {unseen} unseen)"
+    hop_name = f"Kafka hop, produce (acks=all) -> consumed, {args.rate:g}/s"
+    figures = []
+    for name, fraction in (("p50", 0.5), ("p99", 0.99)):
+        hop = 1000 * percentile(hops, fraction) if hops else None
+        figures += [
+            Figure(f"pipeline.{name}", SECTION, f"freshness {name}, report 202 -> indicator",
+                   1000 * percentile(seen, fraction), "ms", hop, hop_name, load),
+            Figure(f"pipeline.ingest-{name}", SECTION, f"ingest alone, POST -> 202, {name}",
+                   1000 * percentile(answers, fraction), "ms", hop, hop_name),
+        ]  # fmt: skip
+    return figures
+
+
+async def measure(args: argparse.Namespace, kafka: str, services: Services) -> list[Figure]:
     count = int(args.rate * args.seconds)
     markets = max(1, math.ceil((count + WARMUP) / (12 * HOLDERS)))
     plan = Plan(uuid.uuid4().hex[:6], args.year, markets)
@@ -318,10 +342,30 @@ async def measure(args: argparse.Namespace, kafka: str, services: Services) -> N
         took = await load(client, plan, run, WARMUP, count, args.rate, args.batch, args.in_flight)
         await poller
     hops = await kafka_hop(kafka, args.rate, args.hop_seconds) if args.hop_seconds > 0 else []
-    report(args, run, base, took, hops)
+    return report(args, run, base, took, hops)
 
 
-def main(argv: list[str] | None = None) -> int:
+def run_pipeline(
+    args: argparse.Namespace, kafka: str, dbs: tuple[str, str], work: Path
+) -> list[Figure]:
+    """Topics, the three services, the measure, their memory at the end; every figure."""
+    topics = subprocess.run(
+        [sys.executable, "-m", "shared.topics_setup"],
+        cwd=REPO, env=service_env(kafka), capture_output=True, text=True,
+    )  # fmt: skip
+    if topics.returncode != 0:
+        raise RuntimeError(f"topics: {topics.stderr}")
+    services = start_services(kafka, dbs, args.token, work)
+    try:
+        asyncio.run(wait_healthy(services, work))
+        figures = asyncio.run(measure(args, kafka, services))
+        return figures + services.memory(SECTION, "at the end of the pipeline run")
+    finally:
+        services.stop()
+
+
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
+    """The options (defaults: the full benchmark), with a fresh facilitator token."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--rate", type=float, default=200, help="reports per second")
     parser.add_argument("--seconds", type=float, default=30, help="duration of the load")
@@ -340,6 +384,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.rate * args.seconds + WARMUP > 12 * HOLDERS * 999:
         parser.error("too many reports for the identities of one year")
     args.token = "bench-" + secrets.token_urlsafe(24)
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
     work = Path(tempfile.mkdtemp(prefix="pipeline-freshness-"))
     try:
         if args.postgres:
@@ -349,18 +398,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             dbs = (f"sqlite:///{work}/ingest.db", f"sqlite:///{work}/clauses.db")
         with own_broker(args.kafka_port) as kafka:
-            topics = subprocess.run(
-                [sys.executable, "-m", "shared.topics_setup"],
-                cwd=REPO, env=service_env(kafka), capture_output=True, text=True,
-            )  # fmt: skip
-            if topics.returncode != 0:
-                raise RuntimeError(f"topics: {topics.stderr}")
-            services = start_services(kafka, dbs, args.token, work)
-            try:
-                asyncio.run(wait_healthy(services, work))
-                asyncio.run(measure(args, kafka, services))
-            finally:
-                services.stop()
+            run_pipeline(args, kafka, dbs, work)
     finally:
         if args.keep_logs:
             print(f"logs in {work}")

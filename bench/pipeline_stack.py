@@ -6,6 +6,7 @@ of its own (so the production topic names are the run's alone), then
 """
 
 import asyncio
+import functools
 import hashlib
 import os
 import secrets
@@ -21,6 +22,8 @@ from pathlib import Path
 import httpx
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+
+from bench.figures import Figure
 
 REPO = Path(__file__).resolve().parents[1]
 KAFKA_SCRIPT = REPO / "deploy" / "kafka" / "kafka.sh"
@@ -88,6 +91,14 @@ class Services:
     urls: dict[str, str]
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
+    def memory(self, section: str, when: str) -> list[Figure]:
+        """Each running service's resident memory (VmRSS) and its peak (VmHWM), in MB."""
+        return [
+            memory_figure(f"memory.{name}", section, name, process.pid, when)
+            for name, process in self.processes.items()
+            if process.poll() is None
+        ]
+
     def stop(self) -> None:
         """Terminate each process this bench started, by its handle."""
         for process in self.processes.values():
@@ -98,6 +109,44 @@ class Services:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=5)
+
+
+def memory_mb(pid: int) -> tuple[float, float]:
+    """Resident and peak resident memory of a process, in MB (from /proc/<pid>/status)."""
+    fields = dict(
+        line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+    )
+    return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+
+
+@functools.cache
+def import_floor_mb(service: str) -> float:
+    """The resident memory of a Python process that only imported the service's code, in MB.
+
+    The baseline of a service's memory: what its interpreter and libraries cost before any
+    state (the process waits on its stdin, which is then closed).
+    """
+    code = f"import sys, services.{service}.__main__; print('ready', flush=True); sys.stdin.read()"
+    process = subprocess.Popen(
+        [sys.executable, "-c", code], cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    )
+    assert process.stdin is not None
+    assert process.stdout is not None
+    try:
+        if process.stdout.readline().strip() != b"ready":
+            raise RuntimeError(f"importing services.{service} failed")
+        return memory_mb(process.pid)[0]
+    finally:
+        process.stdin.close()
+        process.wait(timeout=30)
+
+
+def memory_figure(key: str, section: str, service: str, pid: int, when: str) -> Figure:
+    """A service process's resident memory as a figure, against its import floor."""
+    rss, peak = memory_mb(pid)
+    return Figure(key, section, f"{service} resident memory", rss, "MB",
+                  import_floor_mb(service), "the same imports, no state",
+                  f"({when}; peak {peak:.0f} MB)")  # fmt: skip
 
 
 def start_services(kafka: str, dbs: tuple[str, str], token: str, logs: Path) -> Services:
