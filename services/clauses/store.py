@@ -9,17 +9,16 @@ read. After a crash the ledger, the aggregates, the outbox and the position in t
 topics therefore always agree.
 """
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
-from services.clauses.domain import Change
-from services.clauses.rows import changed_rows
-from services.clauses.sql import delete_where, table_of, upsert
+from services.clauses.sql import RowValues, delete_where, table_of, upsert
 from services.clauses.tables import (
     ClauseStatusRow,
     ConsumedOffset,
@@ -70,7 +69,9 @@ class Batch:
 
     seq: int
     working: WorkingSet | None = None
-    changes: Sequence[Change] = ()
+    rows: Mapping[type[SQLModel], tuple[Sequence[RowValues], Sequence[Any]]] = field(
+        default_factory=dict
+    )  # aggregate rows to upsert and primary keys of emptied ones, by table
     outbox: Sequence[Published] = ()
     published_until: int = 0  # outbox rows of batches up to this one are published
     offsets: Mapping[TopicPartition, int] = field(default_factory=dict)
@@ -154,21 +155,26 @@ class SqlStore:
         table = table_of(OutboxRow)
         with self.engine.connect() as connection:
             rows = connection.execute(select(table).order_by(table.c.seq)).all()
-        return [Pending(row.key, row.payload, row.seq) for row in rows]
+        return [
+            Pending(key, payload, row.seq)
+            for row in rows
+            for key, payload in json.loads(row.messages)
+        ]
 
     def commit(self, batch: Batch) -> None:
         """One transaction: ledger, aggregates, outbox and offsets together."""
         with self.engine.begin() as connection:
             if batch.working is not None:
                 write_back(connection, batch.working)
-            for model, (present, absent) in changed_rows(batch.changes).items():
+            for model, (present, absent) in batch.rows.items():
                 upsert(connection, model, present)
                 (column,) = table_of(model).primary_key.columns
                 delete_where(connection, model, column.name, absent)
             outbox = table_of(OutboxRow)
             connection.execute(delete(outbox).where(outbox.c.seq <= batch.published_until))
-            rows = [{"key": k, "payload": p, "seq": batch.seq} for k, p in batch.outbox]
-            upsert(connection, OutboxRow, rows)
+            if batch.outbox:
+                messages = json.dumps(batch.outbox, separators=(",", ":"))
+                upsert(connection, OutboxRow, [{"seq": batch.seq, "messages": messages}])
             offsets = [
                 {"topic": topic, "partition": partition, "next_offset": offset}
                 for (topic, partition), offset in batch.offsets.items()

@@ -142,10 +142,13 @@ class ConsumedOffset(SQLModel, table=True):
 
 
 class OutboxRow(SQLModel, table=True):
-    """An aggregate change committed but maybe not yet published (latest value per key)."""
+    """The aggregate changes of a committed batch, maybe not yet published.
 
-    __tablename__ = "clauses_outbox"
+    One row per batch (a JSON list of [key, payload] pairs): a batch changes thousands of
+    aggregates, and one row each cost more to write and delete than the aggregates.
+    """
 
-    key: str = Field(primary_key=True, max_length=400)
-    payload: str = Field(sa_column=Column(Text, nullable=False))
-    seq: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    __tablename__ = "clauses_outbox_batch"
+
+    seq: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    messages: str = Field(sa_column=Column(Text, nullable=False))
