@@ -9,12 +9,12 @@ read. After a crash the ledger, the aggregates, the outbox and the position in t
 topics therefore always agree.
 """
 
-import json
+import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
@@ -158,7 +158,8 @@ class SqlStore:
         return [
             Pending(key, payload, row.seq)
             for row in rows
-            for key, payload in json.loads(row.messages)
+            for line in zlib.decompress(row.messages).decode().split("\n")
+            for key, payload in [line.split("\t", 1)]
         ]
 
     def commit(self, batch: Batch) -> None:
@@ -173,8 +174,9 @@ class SqlStore:
             outbox = table_of(OutboxRow)
             connection.execute(delete(outbox).where(outbox.c.seq <= batch.published_until))
             if batch.outbox:
-                messages = json.dumps(batch.outbox, separators=(",", ":"))
-                upsert(connection, OutboxRow, [{"seq": batch.seq, "messages": messages}])
+                text = "\n".join(f"{key}\t{payload}" for key, payload in batch.outbox)
+                messages = zlib.compress(text.encode(), 1)
+                connection.execute(insert(outbox), {"seq": batch.seq, "messages": messages})
             offsets = [
                 {"topic": topic, "partition": partition, "next_offset": offset}
                 for (topic, partition), offset in batch.offsets.items()
