@@ -9,13 +9,16 @@ The stream (tests.clauses_load: corrections, duplicates, late contracts) is prod
 on fresh topics; every mode then reads the same topics. The service runs as its own
 process (`python -m services.clauses`), timed from its first to its last applied event
 from the moment it serves HTTP (its consumer started) to its last applied event, through
-its /metrics; its resident memory is read from /proc at the end.
+its /metrics; its resident memory is read from /proc at the end. With `--baseline DIR`
+(another checkout of the repository, e.g. `git archive main | tar -x -C DIR`) every mode
+is also run with that checkout's service, interleaved, on the same topics.
 """
 
 import argparse
 import asyncio
 import contextlib
 import dataclasses
+import itertools
 import os
 import socket
 import subprocess
@@ -111,17 +114,17 @@ class Run:
     peak_mb: float
 
 
-def run_service(name: str, env: dict[str, str], events: int) -> Run:
+def run_service(name: str, env: dict[str, str], events: int, repo: Path = REPO) -> Run:
     """Start the service, wait for every event, measure, stop it."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     env = {**env, "CLAUSES_HTTP_PORT": str(port)}
-    log = Path(f"/tmp/bench-clauses-{name.replace(' ', '-').replace(',', '')}.log")
+    log = Path(f"/tmp/bench-clauses-{''.join(c for c in name if c.isalnum() or c == '-')}.log")
     with log.open("wb") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "services.clauses"],
-            cwd=REPO,
+            cwd=repo,
             env=env,
             stdout=output,
             stderr=subprocess.STDOUT,
@@ -157,7 +160,9 @@ def database(kind: str, postgres_url: str) -> Iterator[str]:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
-def measure(mode: str, total: int, *, bootstrap: str, prefix: str, postgres_url: str) -> Run:
+def measure(
+    mode: str, total: int, *, bootstrap: str, prefix: str, postgres_url: str, repo: Path = REPO
+) -> Run:
     """One run of the service in a mode (eo|alo)-(postgresql|sqlite), on a fresh database."""
     delivery, kind = mode.split("-")
     with database(kind, postgres_url) as url:
@@ -170,7 +175,8 @@ def measure(mode: str, total: int, *, bootstrap: str, prefix: str, postgres_url:
             "CLAUSES_EXACTLY_ONCE": str(delivery == "eo").lower(),
             "CLAUSES_MAX_BATCH": "5000",
         }
-        return run_service(mode, env, total)
+        name = mode if repo == REPO else f"{mode} (baseline)"
+        return run_service(name, env, total, repo)
 
 
 async def produce_stream(bootstrap: str, prefix: str, events: int) -> dict[str, int]:
@@ -203,7 +209,13 @@ def main() -> None:
         default="eo-postgresql,alo-postgresql,eo-sqlite,alo-sqlite",
         help="comma-separated among eo-postgresql, alo-postgresql, eo-sqlite, alo-sqlite",
     )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="a checkout whose service runs every mode too (the same venv), to compare",
+    )
     arguments = parser.parse_args()
+    repos = [REPO] if arguments.baseline is None else [arguments.baseline.resolve(), REPO]
     bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
     postgres_url = os.environ.get("DATABASE_URL", "")
     prefix = f"bench-{uuid.uuid4().hex[:8]}."
@@ -225,18 +237,28 @@ def main() -> None:
     )
     runs: dict[str, Run] = {}
     for round_number in range(1, arguments.rounds + 1):
-        for mode in arguments.modes.split(","):
+        for mode, repo in itertools.product(arguments.modes.split(","), repos):
             run = measure(
-                mode, total, bootstrap=bootstrap, prefix=prefix, postgres_url=postgres_url
+                mode,
+                total,
+                bootstrap=bootstrap,
+                prefix=prefix,
+                postgres_url=postgres_url,
+                repo=repo,
             )
-            if mode not in runs or run.rate > runs[mode].rate:
-                runs[mode] = run
+            if run.name not in runs or run.rate > runs[run.name].rate:
+                runs[run.name] = run
             print(
-                f"{mode:<36} {run.rate:9.0f} events/s  ({run.rate / bare:.3f} x bare)  "
+                f"{run.name:<36} {run.rate:9.0f} events/s  ({run.rate / bare:.3f} x bare)  "
                 f"RSS after {total} events {run.rss_mb:.0f} MB (peak {run.peak_mb:.0f} MB)"
                 f"  [round {round_number}]",
                 flush=True,
             )
+    for name, run in runs.items():
+        if name.endswith(" (baseline)") and name.removesuffix(" (baseline)") in runs:
+            candidate = runs[name.removesuffix(" (baseline)")]
+            ratio = candidate.rate / run.rate
+            print(f"best of {arguments.rounds}, {candidate.name}: {ratio:.2f} x baseline")
     for kind in ("postgresql", "sqlite"):
         if f"eo-{kind}" in runs and f"alo-{kind}" in runs:
             eo, alo = runs[f"eo-{kind}"].rate, runs[f"alo-{kind}"].rate
