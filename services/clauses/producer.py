@@ -4,9 +4,10 @@ A batch publishes about two aggregate changes per event; through FastStream's pu
 (command object, middlewares, codec) each message cost ~150 µs, more than applying the
 event. The running service therefore sends them with its own producer (idempotent,
 acks=all, like the broker's), keyed by aggregate key with the content type FastStream's
-consumers read, and waits for every acknowledgement. aiokafka's default partitioner is
-Kafka's murmur2 in pure Python (~30 µs a key); `partition_of` is the same hash, faster,
-so a key lands on the partition any Kafka client would choose (compaction needs one).
+consumers read, in batches it fills per partition, and waits for every acknowledgement.
+aiokafka's default partitioner is Kafka's murmur2 in pure Python (~15 µs a key);
+`partition_of` is the same hash, faster, so a key lands on the partition any Kafka
+client would choose (compaction needs one).
 """
 
 import asyncio
@@ -15,6 +16,7 @@ import struct
 from collections.abc import Sequence
 
 from aiokafka import AIOKafkaProducer
+from aiokafka.producer.message_accumulator import BatchBuilder
 
 from services.clauses.outbox import Publish
 from services.clauses.store import Published
@@ -57,18 +59,43 @@ def producer_for(bootstrap_servers: str) -> AIOKafkaProducer:
         acks="all",
         enable_idempotence=True,
         linger_ms=5,
+        max_batch_size=256 * 1024,  # per partition and request; under max_request_size
         partitioner=partition_of,
     )
 
 
 def direct_publisher(producer: AIOKafkaProducer, topic: str) -> Publish:
-    """Send every row keyed by aggregate key, then wait for every acknowledgement."""
+    """Send the rows keyed by aggregate key, a batch per partition, and wait for every ack.
+
+    `send` per message is a coroutine and a partitioner call each; filling one batch
+    builder per partition (`partition_of`, as `send` would choose) and sending each full
+    one keeps the messages of a key in order on its partition at a fraction of the cost.
+    """
 
     async def publish(rows: Sequence[Published]) -> None:
-        sent = [
-            await producer.send(topic, payload.encode(), key=key.encode(), headers=_HEADERS)
-            for key, payload in rows
-        ]
+        partitions = sorted(await producer.partitions_for(topic))
+        filling: dict[int, BatchBuilder] = {}
+        sent = []
+        for key, payload in rows:
+            raw_key = key.encode()
+            partition = partition_of(raw_key, partitions, partitions)
+            batch = filling.get(partition)
+            if batch is None:
+                batch = producer.create_batch()
+            value = payload.encode()
+            if not _append(batch, raw_key, value):
+                sent.append(await producer.send_batch(batch, topic, partition=partition))
+                batch = producer.create_batch()
+                if not _append(batch, raw_key, value):
+                    raise ValueError(f"aggregate change {key}: larger than a producer batch")
+            filling[partition] = batch
+        for partition, batch in filling.items():
+            sent.append(await producer.send_batch(batch, topic, partition=partition))
         await asyncio.gather(*sent)
 
     return publish
+
+
+def _append(batch: BatchBuilder, key: bytes, value: bytes) -> bool:
+    """Add a message to a batch; False when the batch is full."""
+    return batch.append(key=key, value=value, timestamp=None, headers=_HEADERS) is not None
