@@ -96,6 +96,12 @@ def ready(port: int) -> bool:
         return False
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time a process used so far (robust to a shared machine)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def memory_mb(pid: int) -> tuple[float, float]:
     """Resident and peak resident memory of a process, in MB."""
     fields = dict(
@@ -112,6 +118,7 @@ class Run:
     rate: float
     rss_mb: float
     peak_mb: float
+    cpu_rate: float  # events per CPU-second of the service process (the database's apart)
 
 
 def run_service(name: str, env: dict[str, str], events: int, repo: Path = REPO) -> Run:
@@ -132,14 +139,15 @@ def run_service(name: str, env: dict[str, str], events: int, repo: Path = REPO) 
     try:
         while not ready(port):  # the consumer has joined: the API is served after it
             time.sleep(0.05)
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), cpu_seconds(process.pid)
         while (done := applied(port)) < events:
             if process.poll() is not None:
                 raise RuntimeError(f"{name}: the service stopped, see {log}")
             time.sleep(0.2)
         seconds = time.perf_counter() - started
+        cpu = cpu_seconds(process.pid) - cpu_started
         rss, peak = memory_mb(process.pid)
-        return Run(name, done / seconds, rss, peak)
+        return Run(name, done / seconds, rss, peak, done / cpu)
     finally:
         process.terminate()
         process.wait(timeout=60)
@@ -251,14 +259,18 @@ def main() -> None:
             print(
                 f"{run.name:<36} {run.rate:9.0f} events/s  ({run.rate / bare:.3f} x bare)  "
                 f"RSS after {total} events {run.rss_mb:.0f} MB (peak {run.peak_mb:.0f} MB)"
+                f"  {run.cpu_rate:6.0f} events/CPU-s  load {os.getloadavg()[0]:.1f}"
                 f"  [round {round_number}]",
                 flush=True,
             )
     for name, run in runs.items():
         if name.endswith(" (baseline)") and name.removesuffix(" (baseline)") in runs:
             candidate = runs[name.removesuffix(" (baseline)")]
-            ratio = candidate.rate / run.rate
-            print(f"best of {arguments.rounds}, {candidate.name}: {ratio:.2f} x baseline")
+            ratio, cpu_ratio = candidate.rate / run.rate, candidate.cpu_rate / run.cpu_rate
+            print(
+                f"best of {arguments.rounds}, {candidate.name}: {ratio:.2f} x baseline "
+                f"(events/s), {cpu_ratio:.2f} x baseline (events per CPU-second)"
+            )
     for kind in ("postgresql", "sqlite"):
         if f"eo-{kind}" in runs and f"alo-{kind}" in runs:
             eo, alo = runs[f"eo-{kind}"].rate, runs[f"alo-{kind}"].rate
