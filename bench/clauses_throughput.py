@@ -9,13 +9,16 @@ The stream (tests.clauses_load: corrections, duplicates, late contracts) is prod
 on fresh topics; every mode then reads the same topics. The service runs as its own
 process (`python -m services.clauses`), timed from its first to its last applied event
 from the moment it serves HTTP (its consumer started) to its last applied event, through
-its /metrics; its resident memory is read from /proc at the end.
+its /metrics; its resident memory is read from /proc at the end. With `--baseline DIR`
+(another checkout of the repository, e.g. `git archive main | tar -x -C DIR`) every mode
+is also run with that checkout's service, interleaved, on the same topics.
 """
 
 import argparse
 import asyncio
 import contextlib
 import dataclasses
+import itertools
 import os
 import socket
 import subprocess
@@ -97,6 +100,12 @@ def ready(port: int) -> bool:
         return False
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time a process used so far (robust to a shared machine)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @dataclasses.dataclass(frozen=True)
 class Run:
     """One service run: its rate and memory."""
@@ -105,20 +114,21 @@ class Run:
     rate: float
     rss_mb: float
     peak_mb: float
+    cpu_rate: float  # events per CPU-second of the service process (the database's apart)
     seconds: float = 0.0
 
 
-def run_service(name: str, env: dict[str, str], events: int) -> Run:
+def run_service(name: str, env: dict[str, str], events: int, repo: Path = REPO) -> Run:
     """Start the service, wait for every event, measure, stop it."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     env = {**env, "CLAUSES_HTTP_PORT": str(port)}
-    log = Path(f"/tmp/bench-clauses-{name.replace(' ', '-').replace(',', '')}.log")
+    log = Path(f"/tmp/bench-clauses-{''.join(c for c in name if c.isalnum() or c == '-')}.log")
     with log.open("wb") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "services.clauses"],
-            cwd=REPO,
+            cwd=repo,
             env=env,
             stdout=output,
             stderr=subprocess.STDOUT,
@@ -126,14 +136,15 @@ def run_service(name: str, env: dict[str, str], events: int) -> Run:
     try:
         while not ready(port):  # the consumer has joined: the API is served after it
             time.sleep(0.05)
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), cpu_seconds(process.pid)
         while (done := applied(port)) < events:
             if process.poll() is not None:
                 raise RuntimeError(f"{name}: the service stopped, see {log}")
             time.sleep(0.2)
         seconds = time.perf_counter() - started
+        cpu = cpu_seconds(process.pid) - cpu_started
         rss, peak = memory_mb(process.pid)
-        return Run(name, done / seconds, rss, peak, seconds)
+        return Run(name, done / seconds, rss, peak, done / cpu, seconds)
     finally:
         process.terminate()
         process.wait(timeout=60)
@@ -154,7 +165,9 @@ def database(kind: str, postgres_url: str) -> Iterator[str]:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
-def measure(mode: str, total: int, *, bootstrap: str, prefix: str, postgres_url: str) -> Run:
+def measure(
+    mode: str, total: int, *, bootstrap: str, prefix: str, postgres_url: str, repo: Path = REPO
+) -> Run:
     """One run of the service in a mode (eo|alo)-(postgresql|sqlite), on a fresh database."""
     delivery, kind = mode.split("-")
     with database(kind, postgres_url) as url:
@@ -167,7 +180,8 @@ def measure(mode: str, total: int, *, bootstrap: str, prefix: str, postgres_url:
             "CLAUSES_EXACTLY_ONCE": str(delivery == "eo").lower(),
             "CLAUSES_MAX_BATCH": "5000",
         }
-        return run_service(mode, env, total)
+        name = mode if repo == REPO else f"{mode} (baseline)"
+        return run_service(name, env, total, repo)
 
 
 async def produce_stream(bootstrap: str, prefix: str, events: int) -> dict[str, int]:
@@ -189,9 +203,15 @@ MODES = "eo-postgresql,alo-postgresql,eo-sqlite,alo-sqlite"
 
 
 def run(
-    bootstrap: str, postgres_url: str, events: int, rounds: int = 1, modes: str = MODES
+    bootstrap: str,
+    postgres_url: str,
+    events: int,
+    rounds: int = 1,
+    modes: str = MODES,
+    baseline_repo: Path | None = None,
 ) -> list[Figure]:
     """Produce, measure every mode, print the figures and their ratios; return the figures."""
+    repos = [REPO] if baseline_repo is None else [baseline_repo.resolve(), REPO]
     prefix = f"bench-{uuid.uuid4().hex[:8]}."
     started = time.perf_counter()
     kinds = asyncio.run(produce_stream(bootstrap, prefix, events))
@@ -216,19 +236,35 @@ def run(
     ]  # fmt: skip
     runs: dict[str, Run] = {}
     for round_number in range(1, rounds + 1):
-        for mode in modes.split(","):
+        for mode, repo in itertools.product(modes.split(","), repos):
             measured = measure(
-                mode, total, bootstrap=bootstrap, prefix=prefix, postgres_url=postgres_url
+                mode,
+                total,
+                bootstrap=bootstrap,
+                prefix=prefix,
+                postgres_url=postgres_url,
+                repo=repo,
             )
-            if mode not in runs or measured.rate > runs[mode].rate:
-                runs[mode] = measured
+            if measured.name not in runs or measured.rate > runs[measured.name].rate:
+                runs[measured.name] = measured
             print(
-                f"{mode:<36} {measured.rate:9.0f} events/s  ({measured.rate / bare:.3f} x bare)  "
+                f"{measured.name:<36} {measured.rate:9.0f} events/s  "
+                f"({measured.rate / bare:.3f} x bare)  "
                 f"RSS after {total} events {measured.rss_mb:.0f} MB "
-                f"(peak {measured.peak_mb:.0f} MB)"
-                f"  [round {round_number}]",
+                f"(peak {measured.peak_mb:.0f} MB)  {measured.cpu_rate:6.0f} events/CPU-s  "
+                f"load {os.getloadavg()[0]:.1f}  [round {round_number}]",
                 flush=True,
             )
+    for name, measured in runs.items():
+        if name.endswith(" (baseline)") and name.removesuffix(" (baseline)") in runs:
+            candidate = runs[name.removesuffix(" (baseline)")]
+            ratio = candidate.rate / measured.rate
+            cpu_ratio = candidate.cpu_rate / measured.cpu_rate
+            print(
+                f"best of {rounds}, {candidate.name}: {ratio:.2f} x baseline "
+                f"(events/s), {cpu_ratio:.2f} x baseline (events per CPU-second)"
+            )
+    runs = {name: run for name, run in runs.items() if not name.endswith(" (baseline)")}
     for kind in ("postgresql", "sqlite"):
         if f"eo-{kind}" in runs and f"alo-{kind}" in runs:
             eo, alo = runs[f"eo-{kind}"].rate, runs[f"alo-{kind}"].rate
@@ -240,7 +276,8 @@ def run(
     for mode, best in runs.items():
         delivery, kind = mode.split("-")
         note = (
-            f"({total} events, best of {rounds}; RSS {best.rss_mb:.0f} MB, peak {best.peak_mb:.0f})"
+            f"({total} events, best of {rounds}; RSS {best.rss_mb:.0f} MB, "
+            f"peak {best.peak_mb:.0f}; {best.cpu_rate:.0f} events per CPU-second of the service)"
         )
         figures.append(
             Figure(f"clauses.{mode}", SECTION, f"{names[delivery]}, {kind}", best.rate,
@@ -265,10 +302,22 @@ def main() -> None:
         default=MODES,
         help="comma-separated among eo-postgresql, alo-postgresql, eo-sqlite, alo-sqlite",
     )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="a checkout whose service runs every mode too (the same venv), to compare",
+    )
     arguments = parser.parse_args()
     bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
     postgres_url = os.environ.get("DATABASE_URL", "")
-    run(bootstrap, postgres_url, arguments.events, arguments.rounds, arguments.modes)
+    run(
+        bootstrap,
+        postgres_url,
+        arguments.events,
+        arguments.rounds,
+        arguments.modes,
+        arguments.baseline,
+    )
 
 
 if __name__ == "__main__":

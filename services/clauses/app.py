@@ -20,6 +20,7 @@ from services.clauses.market_queries import MarketQueries
 from services.clauses.metrics import Metrics
 from services.clauses.outbox import Publish
 from services.clauses.pipeline import Pipeline
+from services.clauses.producer import direct_publisher, producer_for
 from services.clauses.queries import SqlReader
 from services.clauses.settings import ClausesSettings
 from services.clauses.store import Published, SqlStore
@@ -117,17 +118,28 @@ async def prepare(clauses: Clauses) -> None:
 
 @contextlib.asynccontextmanager
 async def run(clauses: Clauses) -> AsyncIterator[None]:
-    """Topics, producer, tables and state (the outbox is published), then the consumer."""
-    await ensure_topics(clauses.settings.kafka_bootstrap_servers, clauses.topics)
-    await clauses.broker.connect()
-    await prepare(clauses)
-    await clauses.broker.start()
-    ticker = asyncio.create_task(_tick(clauses))
+    """Topics, producers, tables and state (the outbox is published), then the consumer.
+
+    The aggregate changes go out through a producer of their own (`services.clauses.producer`);
+    the broker's publisher, wired by `build`, serves where there is no real broker.
+    """
+    bootstrap = clauses.settings.kafka_bootstrap_servers
+    await ensure_topics(bootstrap, clauses.topics)
+    producer = producer_for(bootstrap)
+    await producer.start()
     try:
-        yield
+        clauses.pipeline.outbox.publish = direct_publisher(producer, clauses.topics[-1].name)
+        await clauses.broker.connect()
+        await prepare(clauses)
+        await clauses.broker.start()
+        ticker = asyncio.create_task(_tick(clauses))
+        try:
+            yield
+        finally:
+            ticker.cancel()
+            await clauses.broker.stop()
     finally:
-        ticker.cancel()
-        await clauses.broker.stop()
+        await producer.stop()
 
 
 async def _tick(clauses: Clauses) -> None:

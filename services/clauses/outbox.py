@@ -8,26 +8,11 @@ and publish loses nothing: the outbox is published again on recovery.
 """
 
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import datetime
 
-from services.clauses.domain import Change
 from services.clauses.metrics import Metrics
 from services.clauses.store import Pending, Published
-from shared.aggregates import AggregateChanged, aggregate_key
 
 Publish = Callable[[Sequence[Published]], Awaitable[None]]
-
-
-def messages(changes: Sequence[Change], applied_at: datetime) -> list[Published]:
-    """The key and JSON of the AggregateChanged message of each change."""
-    found = []
-    for change in changes:
-        key = aggregate_key(change.aggregate)
-        message = AggregateChanged.model_construct(
-            schema_version=1, key=key, aggregate=change.aggregate, applied_at=applied_at
-        )
-        found.append((key, message.model_dump_json()))
-    return found
 
 
 class Outbox:

@@ -17,12 +17,13 @@ from datetime import datetime
 
 from pydantic import ValidationError
 
-from services.clauses.domain import Change, Outcome, last_closed_month
+from services.clauses.domain import Outcome, last_closed_month
+from services.clauses.domain.projector import Drained
+from services.clauses.encode import encode
 from services.clauses.metrics import Metrics
-from services.clauses.outbox import Outbox, Publish, messages
+from services.clauses.outbox import Outbox, Publish
 from services.clauses.store import Batch, LedgerStore, TopicPartition
 from services.clauses.working_set import WorkingSet
-from shared.aggregates import ClauseStatus
 from shared.events import Event, decode_event
 
 logger = logging.getLogger(__name__)
@@ -123,7 +124,7 @@ class Pipeline:
             outcomes = [
                 (record, event, working.projector.apply(event)) for record, event in decoded
             ]
-            await self._commit(working, working.projector.drain(as_of), offsets)
+            await self._commit(working, working.projector.drain_values(as_of), offsets)
         except BaseException:
             self._rewind_needed = True  # the consumer moved past records not committed
             raise
@@ -156,17 +157,19 @@ class Pipeline:
         for start in range(0, len(market_ids), MARKETS_PER_REFRESH):
             chunk = market_ids[start : start + MARKETS_PER_REFRESH]
             working = await asyncio.to_thread(self.store.working_set, (), chunk)
-            await self._commit(working, working.projector.refresh_statuses(as_of, chunk), {})
+            statuses = working.projector.refresh_statuses(as_of, chunk)
+            await self._commit(working, Drained({}, {}, statuses), {})
         self._as_of = as_of
 
     async def _commit(
-        self, working: WorkingSet, changes: list[Change], offsets: dict[TopicPartition, int]
+        self, working: WorkingSet, drained: Drained, offsets: dict[TopicPartition, int]
     ) -> None:
-        published = messages(changes, self.clock())
+        encoded = encode(drained, self.clock())
+        published = encoded.messages
         batch = Batch(
             seq=self.outbox.seq + 1,
             working=working,
-            changes=changes,
+            rows=encoded.rows,
             outbox=published,
             published_until=self.outbox.published_until,
             offsets=offsets if self.exactly_once else {},
@@ -175,7 +178,7 @@ class Pipeline:
             await asyncio.to_thread(self.store.commit, batch)
         self.offsets.update(offsets)
         await self.outbox.committed(batch.seq, published)
-        if any(isinstance(change.aggregate, ClauseStatus) for change in changes):
+        if encoded.statuses_changed:
             self.metrics.clause_statuses(await asyncio.to_thread(self.store.status_counts))
 
     def _decode(self, record: Record) -> Event | None:

@@ -1,11 +1,7 @@
 """Between published aggregates and their table rows (hours as integer hundredths)."""
 
-from collections.abc import Sequence
 from typing import Any
 
-from sqlmodel import SQLModel
-
-from services.clauses.domain import Change
 from services.clauses.domain.facts import from_hundredths, to_hundredths
 from services.clauses.tables import ClauseStatusRow, DistinctCountRow, HoursCellRow
 from shared.aggregates import (
@@ -84,21 +80,3 @@ def aggregate_of(row: AnyRow) -> HoursCell | DistinctCount | ClauseStatus:
                 hours_realised=from_hundredths(row.realised_hundredths),
                 status=ClauseStatusCode(row.status),
             )
-
-
-def changed_rows(
-    changes: Sequence[Change],
-) -> dict[type[SQLModel], tuple[list[RowValues], list[Any]]]:
-    """Rows to upsert and primary keys to delete, by table."""
-    split: dict[type[SQLModel], tuple[list[RowValues], list[Any]]] = {
-        model: ([], []) for model in (HoursCellRow, DistinctCountRow, ClauseStatusRow)
-    }
-    for change in changes:
-        model, values = row_of(change.aggregate)
-        present, absent = split[model]
-        if change.present:
-            present.append(values)
-        else:
-            (column,) = SQLModel.metadata.tables[str(model.__tablename__)].primary_key.columns
-            absent.append(values[column.name])
-    return split

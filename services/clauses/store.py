@@ -9,17 +9,16 @@ read. After a crash the ledger, the aggregates, the outbox and the position in t
 topics therefore always agree.
 """
 
+import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
-from services.clauses.domain import Change
-from services.clauses.rows import changed_rows
-from services.clauses.sql import delete_where, table_of, upsert
+from services.clauses.sql import RowValues, delete_where, table_of, upsert
 from services.clauses.tables import (
     ClauseStatusRow,
     ConsumedOffset,
@@ -70,7 +69,9 @@ class Batch:
 
     seq: int
     working: WorkingSet | None = None
-    changes: Sequence[Change] = ()
+    rows: Mapping[type[SQLModel], tuple[Sequence[RowValues], Sequence[Any]]] = field(
+        default_factory=dict
+    )  # aggregate rows to upsert and primary keys of emptied ones, by table
     outbox: Sequence[Published] = ()
     published_until: int = 0  # outbox rows of batches up to this one are published
     offsets: Mapping[TopicPartition, int] = field(default_factory=dict)
@@ -154,23 +155,42 @@ class SqlStore:
         table = table_of(OutboxRow)
         with self.engine.connect() as connection:
             rows = connection.execute(select(table).order_by(table.c.seq)).all()
-        return [Pending(row.key, row.payload, row.seq) for row in rows]
+        return [
+            Pending(key, payload, row.seq)
+            for row in rows
+            for line in zlib.decompress(row.messages).decode().split("\n")
+            if line
+            for key, payload in [line.split("\t", 1)]
+        ]
 
     def commit(self, batch: Batch) -> None:
         """One transaction: ledger, aggregates, outbox and offsets together."""
         with self.engine.begin() as connection:
             if batch.working is not None:
                 write_back(connection, batch.working)
-            for model, (present, absent) in changed_rows(batch.changes).items():
+            for model, (present, absent) in batch.rows.items():
                 upsert(connection, model, present)
                 (column,) = table_of(model).primary_key.columns
                 delete_where(connection, model, column.name, absent)
             outbox = table_of(OutboxRow)
             connection.execute(delete(outbox).where(outbox.c.seq <= batch.published_until))
-            rows = [{"key": k, "payload": p, "seq": batch.seq} for k, p in batch.outbox]
-            upsert(connection, OutboxRow, rows)
+            if batch.outbox:
+                messages = _compressed(batch.outbox)
+                connection.execute(insert(outbox), {"seq": batch.seq, "messages": messages})
             offsets = [
                 {"topic": topic, "partition": partition, "next_offset": offset}
                 for (topic, partition), offset in batch.offsets.items()
             ]
             upsert(connection, ConsumedOffset, offsets)
+
+
+def _compressed(published: Sequence[Published]) -> bytes:
+    """The outbox lines of a batch, compressed line by line.
+
+    Joining megabytes of text first would make large short-lived blocks, which the worker
+    threads' malloc arenas keep: resident memory grew batch after batch.
+    """
+    compressor = zlib.compressobj(1)
+    parts = [compressor.compress(f"{key}\t{payload}\n".encode()) for key, payload in published]
+    parts.append(compressor.flush())
+    return b"".join(parts)

@@ -1,6 +1,6 @@
 """The clauses service's tables; hours are exact integers of hundredths on every database."""
 
-from sqlalchemy import BigInteger, Column, Text
+from sqlalchemy import BigInteger, Column, LargeBinary, Text
 from sqlmodel import Field, SQLModel
 
 
@@ -142,10 +142,14 @@ class ConsumedOffset(SQLModel, table=True):
 
 
 class OutboxRow(SQLModel, table=True):
-    """An aggregate change committed but maybe not yet published (latest value per key)."""
+    """The aggregate changes of a committed batch, maybe not yet published.
 
-    __tablename__ = "clauses_outbox"
+    One row per batch: a batch changes thousands of aggregates, and a row each cost more
+    to write and delete than the aggregates. `messages` is zlib-compressed text, a line
+    per change: its key, a tab, its JSON (neither holds a tab or a line break).
+    """
 
-    key: str = Field(primary_key=True, max_length=400)
-    payload: str = Field(sa_column=Column(Text, nullable=False))
-    seq: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    __tablename__ = "clauses_outbox_batch"
+
+    seq: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    messages: bytes = Field(sa_column=Column(LargeBinary, nullable=False))

@@ -78,31 +78,25 @@ def touched(
     cells: set[CellKey] = set()
     references: set[Reference] = set()
     people: set[tuple[int, str]] = set()
+    market_kinds = {m: {(f.category, f.reserved) for f in every} for m, every in markets.items()}
+    contract_kinds = {
+        c: {(f.gender, f.contract_type, f.eligible_public, f.modality) for f in every}
+        for c, every in contracts.items()
+    }
     for (market_id, employer, period), report in reports:
         year = int(period[:4])
-        for contract_id, _, _ in report.lines:
+        if report.lines:
             references.update(
-                [
-                    ("contract", year, contract_id),
-                    ("market", year, market_id),
-                    ("employer", year, employer),
-                    ("sme", year, employer),
-                ]
+                [("market", year, market_id), ("employer", year, employer), ("sme", year, employer)]
             )
+        kinds_of_market = market_kinds.get(market_id, ())
+        for contract_id, _, _ in report.lines:
+            references.add(("contract", year, contract_id))
             for contract in contracts.get(contract_id, ()):
                 people.add((year, contract.beneficiary))
-                for market in markets.get(market_id, ()):
-                    cells.add(
-                        (
-                            period,
-                            market_id,
-                            market.category,
-                            market.reserved,
-                            contract.gender,
-                            contract.contract_type,
-                            contract.eligible_public,
-                            contract.modality,
-                            employer,
-                        )
-                    )
+            for gender, kind, public, modality in contract_kinds.get(contract_id, ()):
+                cells.update(
+                    (period, market_id, sector, reserved, gender, kind, public, modality, employer)
+                    for sector, reserved in kinds_of_market
+                )
     return Touched(frozenset(cells), frozenset(references), frozenset(people))

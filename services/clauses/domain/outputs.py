@@ -20,7 +20,7 @@ from shared.aggregates import (
 )
 from shared.codes import ContractType, EligiblePublic, Gender, MarketCategory, Modality
 
-_MAX_CELL_HUNDREDTHS = 99_999_999  # shared.types.Hours: 8 digits, 2 of them decimals
+MAX_CELL_HUNDREDTHS = 99_999_999  # shared.types.Hours: 8 digits, 2 of them decimals
 
 
 def cell_key_text(key: CellKey) -> str:
@@ -40,7 +40,7 @@ def count_key_text(key: CountKey) -> str:
 def hours_cell(key: CellKey, value: tuple[int, int]) -> HoursCell:
     """The published form of a cell (zeros when it became empty)."""
     period, market_id, category, reserved, gender, contract_type, public, modality, employer = key
-    if max(value) > _MAX_CELL_HUNDREDTHS:
+    if max(value) > MAX_CELL_HUNDREDTHS:
         raise ValueError(f"cell {key}: {value} hundredths of hours exceed what HoursCell carries")
     return HoursCell.model_construct(
         kind="hours",

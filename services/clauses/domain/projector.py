@@ -14,7 +14,7 @@ from services.clauses.domain.facts import (
     report_of,
 )
 from services.clauses.domain.ledger import Ledger, Outcome, outcome_of
-from services.clauses.domain.tally import Tally
+from services.clauses.domain.tally import CellKey, CountKey, Tally
 from shared.aggregates import ClauseStatus, DistinctCount, HoursCell
 from shared.events import (
     Event,
@@ -33,6 +33,15 @@ class Change:
 
     aggregate: Aggregate
     present: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Drained:
+    """What changed since the last drain, as the tally's values (cheap to encode in bulk)."""
+
+    cells: dict[CellKey, tuple[int, int]]  # (0, 0): the cell became empty
+    counts: dict[CountKey, int]  # 0: the count became empty
+    statuses: list[Change]
 
 
 @dataclass(slots=True)
@@ -59,17 +68,22 @@ class Projector:
 
     def drain(self, as_of: str) -> list[Change]:
         """Every aggregate whose value changed since the last drain, clause statuses included."""
-        cells, counts, realised_markets = self.tally.drain()
+        drained = self.drain_values(as_of)
         changes = [
             Change(outputs.hours_cell(key, value), present=value != (0, 0))
-            for key, value in cells.items()
+            for key, value in drained.cells.items()
         ]
         changes += [
             Change(outputs.distinct_count(key, value), present=value != 0)
-            for key, value in counts.items()
+            for key, value in drained.counts.items()
         ]
+        return changes + drained.statuses
+
+    def drain_values(self, as_of: str) -> Drained:
+        """The same changes as `drain`, cells and counts left as the tally's values."""
+        cells, counts, realised_markets = self.tally.drain()
         markets, self.touched_markets = self.touched_markets | realised_markets, set()
-        return changes + self.refresh_statuses(as_of, markets)
+        return Drained(cells, counts, self.refresh_statuses(as_of, markets))
 
     def refresh_statuses(self, as_of: str, market_ids: Iterable[str] | None = None) -> list[Change]:
         """Recompute clause statuses (all of them when the closed month moved on)."""
