@@ -47,6 +47,9 @@ DO \$\$ BEGIN
     CREATE ROLE ${PG_USER} LOGIN PASSWORD '${PG_PASSWORD}' CREATEDB;
   END IF;
 END \$\$;
+-- DROP DATABASE ... WITH (FORCE) of a test database must be able to end an autovacuum
+-- worker that started on it (no role of its own: PostgreSQL asks for pg_signal_backend).
+GRANT pg_signal_backend TO ${PG_USER};
 SQL
   if ! as_postgres psql -p "$PG_PORT" -tAc "SELECT 1 FROM pg_database WHERE datname='${PG_DATABASE}'" | grep -q 1; then
     as_postgres createdb -p "$PG_PORT" -O "$PG_USER" "$PG_DATABASE"
