@@ -47,6 +47,7 @@ DO \$\$ BEGIN
     CREATE ROLE ${PG_USER} LOGIN PASSWORD '${PG_PASSWORD}' CREATEDB;
   END IF;
 END \$\$;
+SET client_min_messages TO warning;  -- no NOTICE when the role is already a member
 -- DROP DATABASE ... WITH (FORCE) of a test database must be able to end an autovacuum
 -- worker that started on it (no role of its own: PostgreSQL asks for pg_signal_backend).
 GRANT pg_signal_backend TO ${PG_USER};

@@ -351,7 +351,22 @@ async def test_revoking_a_token_in_the_file_takes_effect_without_a_restart(
 
     assert before == 404  # authenticated: the submission is just unknown
     assert statuses == [401, 401, 404]
+    await restore_tokens(secured, probe)
+
+
+async def restore_tokens(secured: Secured, probe: str) -> None:
+    """Put the tokens file back and wait until the service has re-read it (it looks at the
+    file once a second at most): the tests after this one use contractor-b."""
     token_file(secured.tokens)
+    for _ in range(40):
+        statuses = [
+            (await secured.live.client.get(probe, headers=bearer(who))).status_code
+            for who in ("to-revoke", "contractor-b")
+        ]
+        if statuses == [404, 404]:
+            return
+        await asyncio.sleep(0.25)
+    raise AssertionError(f"the restored tokens file was not re-read: {statuses}")
 
 
 PUBLIC_SAMPLES = {
