@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from bench.pipeline_stack import KAFKA_SCRIPT, REPO
+from tests.servers import KAFKA_SCRIPT, REPO
 
 
 def ram_gb() -> float:

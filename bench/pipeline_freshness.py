@@ -76,7 +76,6 @@ from bench.figures import Figure
 from bench.freshness_matching import Accepted, Observation, match, percentile
 from bench.freshness_plan import HOLDERS, Plan
 from bench.pipeline_stack import (
-    REPO,
     Services,
     own_broker,
     postgres_databases,
@@ -84,6 +83,7 @@ from bench.pipeline_stack import (
     start_services,
     wait_healthy,
 )
+from tests.servers import REPO
 
 INDICATOR = "social.insertion_hours"
 WARMUP = 20

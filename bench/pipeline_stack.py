@@ -10,7 +10,6 @@ import functools
 import hashlib
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -24,27 +23,9 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from bench.figures import Figure
+from tests.servers import KAFKA_SCRIPT, REPO, free_port, port_free
 
-REPO = Path(__file__).resolve().parents[1]
-KAFKA_SCRIPT = REPO / "deploy" / "kafka" / "kafka.sh"
 SERVICE_PREFIXES = ("INGEST_", "CLAUSES_", "INDICATORS_", "DATABASE_URL", "KAFKA_")
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now, on 127.0.0.1."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def port_free(port: int) -> bool:
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
 
 
 @contextmanager

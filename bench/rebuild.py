@@ -32,9 +32,10 @@ from aiokafka.admin import AIOKafkaAdminClient
 from bench.clauses_throughput import consume_all, measure, produce_stream
 from bench.figures import Figure
 from bench.indicators_freshness import start_service, wait_caught_up
-from bench.pipeline_stack import free_port, import_floor_mb, memory_figure
+from bench.pipeline_stack import import_floor_mb, memory_figure
 from services.clauses.app import INPUT_TOPICS
 from shared.topics import CLAUSE_AGGREGATES, INDICATOR_SNAPSHOTS, MARKETS
+from tests.servers import free_port
 
 SECTION = "Rebuild from scratch (clauses, then indicators)"
 

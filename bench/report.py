@@ -47,9 +47,10 @@ from bench import (
     rebuild,
 )
 from bench.figures import Figure, goals
-from bench.pipeline_stack import REPO, free_port, own_broker, port_free
+from bench.pipeline_stack import own_broker
 from bench.report_markdown import Machine, Section, render
 from tests.clauses_databases import fresh_database
+from tests.servers import REPO, free_port_pair
 
 
 @dataclass(frozen=True)
@@ -147,13 +148,6 @@ def run_all(scale: Scale, kafka: str, server: str, rounds: int) -> list[Section]
     return sections
 
 
-def free_pair() -> int:
-    """A free port whose next port (the broker's controller) is free too."""
-    while not port_free((port := free_port()) + 1):
-        pass
-    return port
-
-
 def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="everything small: a smoke test")
@@ -192,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     started, load_start = datetime.now(UTC), machine.load()
     clock = time.perf_counter()
-    with own_broker(args.kafka_port or free_pair()) as kafka:
+    with own_broker(args.kafka_port or free_port_pair()) as kafka:
         sections = run_all(scale, kafka, args.postgres, args.rounds)
     facts = Machine(
         cores=os.cpu_count() or 0,

@@ -2,17 +2,19 @@
 
 The supervisor is like systemd with `Restart=always`: a service that exits by itself is
 started again and the exit is recorded (the chaos test reports them by exit code).
-Used by the chaos tier and the clauses crash test.
+Used by the chaos tier, the clauses crash test and the e2e stacks (`serving`).
 """
 
 import signal
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.servers import REPO, stop
+from tests.servers import REPO, stop, wait_until_up
 
 
 @dataclass
@@ -84,4 +86,24 @@ class Supervisor:
         """SIGTERM every service (SIGKILL if it lingers)."""
         for service in self.services.values():
             if service.process is not None and service.process.poll() is None:
+                stop(service.process)
+
+
+@contextmanager
+def serving(
+    envs: Mapping[str, dict[str, str]], urls: Mapping[str, str], logs: Path
+) -> Iterator[dict[str, Service]]:
+    """Each named service started with its environment (log in logs/<name>.log), answering
+    GET <url>/health within 90 s, and stopped when the block ends."""
+    services = {name: Service(name, env, logs / f"{name}.log") for name, env in envs.items()}
+    try:
+        for service in services.values():
+            service.start()
+        for name, service in services.items():
+            assert service.process is not None
+            wait_until_up(f"{urls[name]}/health", service.process, service.log, within=90)
+        yield services
+    finally:
+        for service in services.values():
+            if service.process is not None:
                 stop(service.process)

@@ -108,12 +108,13 @@ def stable_port(count: int = 1) -> int:
     rng = random.Random()
     for _ in range(200):
         first = rng.randrange(10_000, low - count)
-        if all(_bindable(first + k) for k in range(count)):
+        if all(port_free(first + k) for k in range(count)):
             return first
     raise RuntimeError(f"no {count} free consecutive ports below {low}")
 
 
-def _bindable(port: int) -> bool:
+def port_free(port: int) -> bool:
+    """Whether a server could bind the port on 127.0.0.1 right now."""
     with socket.socket() as probe:
         try:
             probe.bind(("127.0.0.1", port))
@@ -125,7 +126,7 @@ def _bindable(port: int) -> bool:
 def _free_run(count: int) -> int:
     for _ in range(50):
         first = free_port()
-        if all(_bindable(first + k) for k in range(1, count)):
+        if all(port_free(first + k) for k in range(1, count)):
             return first
     raise RuntimeError(f"no {count} consecutive free ports")
 

@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bench.pipeline_stack import REPO
+from tests.servers import REPO
 
 SECTIONS = [
     "## Machine",

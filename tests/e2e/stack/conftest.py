@@ -8,8 +8,6 @@ in the figures and a second run would find the first one's events. A broker of i
 makes the figures exact and the test repeatable, at the cost of a few seconds of startup.
 """
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import REPO, dedicated_kafka, free_port, stop, wait_until_up
+from tests.processes import serving
+from tests.servers import dedicated_kafka, free_port
 from tests.stack_env import SERVICES, TOKEN, databases, stack_envs
 
 
@@ -37,24 +36,9 @@ def running_stack(kafka: str, ingest_db: str, clauses_db: str, logs: Path) -> It
     """The three services as `python -m services.<name>` processes, until the block ends."""
     ports = {name: free_port() for name in SERVICES}
     envs = stack_envs(kafka, ingest_db, clauses_db, ports)
-    processes: dict[str, subprocess.Popen[bytes]] = {}
-    try:
-        for name, env in envs.items():
-            with (logs / f"{name}.log").open("wb") as output:
-                processes[name] = subprocess.Popen(
-                    [sys.executable, "-m", f"services.{name}"],
-                    cwd=REPO,
-                    env=env,
-                    stdout=output,
-                    stderr=subprocess.STDOUT,
-                )
-        urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
-        for name, process in processes.items():
-            wait_until_up(f"{urls[name]}/health", process, logs / f"{name}.log", within=90)
+    urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+    with serving(envs, urls, logs):
         yield Stack(kafka, urls["ingest"], urls["clauses"], urls["indicators"], TOKEN)
-    finally:
-        for process in processes.values():
-            stop(process)
 
 
 @pytest.fixture(scope="module")

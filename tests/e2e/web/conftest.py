@@ -8,8 +8,6 @@ before the hours of this test's market could move (minutes, in a full run).
 
 import json
 import secrets
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,7 +18,8 @@ import pytest
 
 from services.ingest.auth import hash_token
 from tests.builders import HOLDER_SIRET
-from tests.servers import REPO, dedicated_kafka, free_port, stop, wait_until_up
+from tests.processes import serving
+from tests.servers import dedicated_kafka, free_port
 from tests.stack_env import databases, service_env
 
 OTHER_SIRET = "44306184100047"
@@ -88,19 +87,7 @@ def running(kafka: str, ingest_db: str, clauses_db: str, logs: Path) -> Iterator
             INGEST_RAW_GROUP_ID=f"e2e-web-raw-{run}",
         ),
     }
-    processes: dict[str, subprocess.Popen[bytes]] = {}
-    try:
-        for name, env in envs.items():
-            with (logs / f"{name}.log").open("wb") as output:
-                processes[name] = subprocess.Popen(
-                    [sys.executable, "-m", f"services.{name}"],
-                    cwd=REPO,
-                    env=env,
-                    stdout=output,
-                    stderr=subprocess.STDOUT,
-                )
-        for name, process in processes.items():
-            wait_until_up(f"{urls[name]}/health", process, logs / f"{name}.log", within=90)
+    with serving(envs, urls, logs):
         yield WebStack(
             urls["ingest"],
             urls["clauses"],
@@ -108,9 +95,6 @@ def running(kafka: str, ingest_db: str, clauses_db: str, logs: Path) -> Iterator
             secret["contractor"],
             secret["other_contractor"],
         )
-    finally:
-        for process in processes.values():
-            stop(process)
 
 
 @pytest.fixture(scope="module")
