@@ -8,9 +8,10 @@ from pathlib import Path
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
-from tests.servers import KAFKA_SCRIPT, free_port_pair, kafka_script, local_kafka
+from tests.servers import KAFKA_SCRIPT, free_port_pair, kafka_script, local_kafka, stable_port
 
-PORT = "39492"
+# below the ephemeral range: a fixed port there was once taken by an outgoing connection
+PORT = str(stable_port(2))
 
 
 def script(command: str) -> subprocess.CompletedProcess[str]:
