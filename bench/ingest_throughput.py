@@ -6,7 +6,12 @@ Runs `python -m services.ingest` as a process against the broker and database of
 environment (KAFKA_BOOTSTRAP_SERVERS, DATABASE_URL):
 
     KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:9092 DATABASE_URL=postgresql://... \\
-        .venv/bin/python bench/ingest_throughput.py [--people 1000] [--raw 20000]
+        .venv/bin/python -m bench.ingest_throughput [--people 1000] [--raw 20000]
+            [--only-raw] [--rounds 3] [--baseline-tree PATH]
+
+With `--baseline-tree` (another version's source tree, e.g. `git archive main | tar -x -C
+/tmp/main`) the raw topic is also measured with that version, interleaved round by round
+with this one (best of the rounds, each with the load average).
 """
 
 import argparse
@@ -16,6 +21,7 @@ import os
 import secrets
 import time
 import uuid
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -27,7 +33,7 @@ from services.ingest.topics_setup import partitions_of
 from shared.kafka import ensure_topics
 from shared.topics import MONTHLY_HOURS, WORK_CONTRACTS, Topic
 from tests.builders import CSV_HEADER, HOLDER_SIRET, a_csv_row, a_market_submission
-from tests.integration.ingest.served import served_ingest
+from tests.integration.ingest.served import REPO, served_ingest
 
 TOKEN = secrets.token_urlsafe(24)
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -214,25 +220,61 @@ async def produce_raw(bootstrap: str, raw: str, market_id: str, count: int) -> N
         await producer.stop()
 
 
-async def raw_topic(bootstrap: str, database: str, env: dict[str, str], count: int) -> Figure:
+async def raw_seconds(
+    bootstrap: str, database: str, env: dict[str, str], count: int, tree: Path = REPO
+) -> tuple[float, float]:
+    """Seconds for ingest (run from `tree`) to publish `count` raw contracts, from the first
+    event's broker timestamp to the last, and for a bare producer to send the same records."""
     raw = f"insertion.raw-submissions.v1.bench-{uuid.uuid4().hex[:8]}"
-    with served_ingest(bootstrap, database, env) as url:
+    with served_ingest(bootstrap, database, env, tree) as url:
         async with httpx.AsyncClient(base_url=url, timeout=600) as client:
             market_id = await new_market(client)
     await produce_raw(bootstrap, raw, market_id, count)
     async with Tail(bootstrap, [WORK_CONTRACTS.name]) as tail:
-        with served_ingest(bootstrap, database, {**env, "INGEST_RAW_TOPIC": raw}):
+        with served_ingest(bootstrap, database, {**env, "INGEST_RAW_TOPIC": raw}, tree):
             records = await tail.take(market_id.encode(), count)
     stamps = sorted(r.timestamp for r in records)
     seconds = max(stamps[-1] - stamps[0], 1) / 1000
-    baseline = await bare_producer(bootstrap, records)
+    return seconds, await bare_producer(bootstrap, records)
+
+
+async def raw_topic(bootstrap: str, database: str, env: dict[str, str], count: int) -> Figure:
+    seconds, baseline = await raw_seconds(bootstrap, database, env, count)
     return report("ingest.raw", "raw topic (work contracts)", "events", count, seconds, baseline)
+
+
+async def raw_rounds(
+    bootstrap: str, database: str, env: dict[str, str], count: int, options: argparse.Namespace
+) -> None:
+    """The raw topic only, best of the rounds; with a baseline tree, both versions in turn."""
+    trees = [("this version", REPO)]
+    if options.baseline_tree:
+        trees.append(("baseline", options.baseline_tree))
+    best: dict[str, tuple[float, float]] = {}
+    for round_ in range(options.rounds):
+        for name, tree in trees if round_ % 2 == 0 else trees[::-1]:
+            seconds, baseline = await raw_seconds(bootstrap, database, env, count, tree)
+            load = os.getloadavg()[0]
+            report("ingest.raw", f"raw, {name}, round {round_ + 1}, load {load:.1f}", "events",
+                   count, seconds, baseline)  # fmt: skip
+            if name not in best or seconds < best[name][0]:
+                best[name] = (seconds, baseline)
+    for name, (seconds, baseline) in best.items():
+        report("ingest.raw", f"raw, {name}, best", "events", count, seconds, baseline)
+    if len(best) == 2:
+        ratio = best["baseline"][0] / best["this version"][0]
+        print(f"raw topic: this version / baseline = {ratio:.2f}")
+
+
+def env_of_bench() -> dict[str, str]:
+    """Ingest's settings for the benchmark: one facilitator token."""
+    tokens = json.dumps([{"name": "bench", "role": "facilitator", "sha256": hash_token(TOKEN)}])
+    return {"INGEST_TOKENS": tokens}
 
 
 async def run(bootstrap: str, database: str, people: int = 1000, raw: int = 20000) -> list[Figure]:
     """Every figure of this benchmark (printed as it goes), against ingest on that database."""
-    tokens = json.dumps([{"name": "bench", "role": "facilitator", "sha256": hash_token(TOKEN)}])
-    env = {"INGEST_TOKENS": tokens}
+    env = env_of_bench()
     print(f"ingest throughput, {os.cpu_count()} CPU(s); broker {bootstrap}")
     with served_ingest(bootstrap, database, env) as url:
         async with httpx.AsyncClient(base_url=url, timeout=600) as client:
@@ -245,10 +287,18 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--people", type=int, default=1000)
     parser.add_argument("--raw", type=int, default=20000)
+    parser.add_argument("--only-raw", action="store_true", help="the raw topic, best of rounds")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--baseline-tree", type=lambda path: Path(path).resolve(), help="another version's tree"
+    )
     options = parser.parse_args()
     bootstrap = os.environ["KAFKA_BOOTSTRAP_SERVERS"]
     database = os.environ["DATABASE_URL"]
-    asyncio.run(run(bootstrap, database, options.people, options.raw))
+    if options.only_raw or options.baseline_tree:
+        asyncio.run(raw_rounds(bootstrap, database, env_of_bench(), options.raw, options))
+    else:
+        asyncio.run(run(bootstrap, database, options.people, options.raw))
 
 
 if __name__ == "__main__":

@@ -28,9 +28,13 @@ def free_port() -> int:
 
 @contextmanager
 def served_ingest(
-    bootstrap: str, database_url: str, extra_env: dict[str, str] | None = None
+    bootstrap: str,
+    database_url: str,
+    extra_env: dict[str, str] | None = None,
+    tree: Path = REPO,
 ) -> Iterator[str]:
-    """The base URL of a running ingest process (stopped, by its own pid, on exit)."""
+    """The base URL of a running ingest process (stopped, by its own pid, on exit); `tree`:
+    the source tree it runs from (a benchmark may compare with another version)."""
     port, suffix = free_port(), uuid.uuid4().hex[:10]
     env = {
         **os.environ,
@@ -46,7 +50,7 @@ def served_ingest(
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "services.ingest"],
-        cwd=REPO,
+        cwd=tree,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
