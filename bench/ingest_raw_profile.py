@@ -36,6 +36,14 @@ from tests.component.ingest.conftest import TOKENS
 SPANS: defaultdict[str, list[float]] = defaultdict(list)
 
 
+def machine_busy_seconds() -> float:
+    """CPU seconds every process of the machine spent busy since boot (/proc/stat)."""
+    with open("/proc/stat") as stat:
+        fields = [int(x) for x in stat.readline().split()[1:]]
+    idle = fields[3] + fields[4]  # idle and iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
 def timed(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
     """The same function, its wall-clock time recorded under `name`."""
     if asyncio.iscoroutinefunction(function):
@@ -128,14 +136,15 @@ async def main() -> None:
     publisher.publish = timed("publish", publisher.publish)
     done = asyncio.Event()
     handled = 0
-    started = cpu_started = 0.0
+    started = cpu_started = busy_started = 0.0
     profile = cProfile.Profile() if options.cprofile else None
     original_process = timed("process", ingestor.process)
 
     async def counting(units: Any, **kwargs: Any) -> Any:
-        nonlocal handled, started, cpu_started
+        nonlocal handled, started, cpu_started, busy_started
         if not started:
             cpu_started, started = time.process_time(), time.perf_counter()
+            busy_started = machine_busy_seconds()
             if profile:
                 profile.enable()
         outcomes = await original_process(units, **kwargs)
@@ -155,11 +164,17 @@ async def main() -> None:
         if profile:
             profile.disable()
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+        busy = machine_busy_seconds() - busy_started
     print(
         f"batches of {options.batch}: {options.raw} raw contracts in {seconds:.2f} s"
         f" = {options.raw / seconds:,.0f}/s;"
         f" process CPU {cpu:.2f} s ({cpu / options.raw * 1e6:.0f} us/event); "
         f"load {os.getloadavg()[0]:.2f}"
+    )
+    print(
+        f"  machine busy {busy:.2f} CPU-s ({busy / options.raw * 1e6:.0f} us/event), of which"
+        f" outside ingest {busy - cpu:.2f} s ({(busy - cpu) / options.raw * 1e6:.0f} us/event:"
+        " broker, PostgreSQL, the rest)"
     )
     for name, spans in SPANS.items():
         total = sum(spans)
@@ -167,6 +182,11 @@ async def main() -> None:
             f"  {name:<16} {len(spans):>4} calls, {total:6.2f} s, "
             f"{total / len(spans) * 1000:7.1f} ms/call, {total / seconds:5.0%} of wall"
         )
+    for name in ("process", "reserve", "mark_published"):
+        spans = SPANS[name]
+        tenth = max(len(spans) // 10, 1)
+        early, late = sum(spans[:tenth]) / tenth, sum(spans[-tenth:]) / tenth
+        print(f"  {name}: first tenth {early * 1000:.1f} ms/call, last tenth {late * 1000:.1f}")
     if profile:
         pstats.Stats(profile).sort_stats("tottime").print_stats(30)
 

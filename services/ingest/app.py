@@ -32,7 +32,7 @@ from services.ingest.publisher import (
 from services.ingest.raw_intake import RawIntake
 from services.ingest.record_batches import RecordBatches
 from services.ingest.settings import IngestSettings
-from services.ingest.store import SqlStore
+from services.ingest.store import POSTGRESQL_SETTINGS, SqlStore
 from services.ingest.topics_setup import end_offsets_of, partitions_of, prepare_topics
 from services.ingest.usecase import Ingestor, Limits
 from services.ingest.web.clauses_client import ClausesClient, MarketSource
@@ -108,7 +108,7 @@ def build_service(
         dead_letters = dead_letters or BatchDeadLetters(record_batches, settings.dead_letter_topic)
     if not settings.access_log:  # one INFO line per Kafka message costs more than the message
         broker.config.logger.params_storage.set_level(logging.WARNING)
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, POSTGRESQL_SETTINGS)
     store = SqlStore(engine)
     markets = MarketsView()
     broker.include_router(markets_router(markets, settings.markets_topic))

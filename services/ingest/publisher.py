@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Protocol
 from faststream.kafka import KafkaBroker
 
 from services.ingest.record_batches import Outgoing, RecordBatches
-from shared.events import Event
+from services.ingest.versions import Encoded
 from shared.topics import topic_for
 
 if TYPE_CHECKING:
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 class EventPublisher(Protocol):
     """Publishes events and returns once the broker acknowledged all of them."""
 
-    async def publish(self, events: Sequence[Event]) -> None: ...
+    async def publish(self, events: Sequence[Encoded]) -> None: ...
 
 
 class BrokerPublisher:
@@ -26,12 +26,13 @@ class BrokerPublisher:
     def __init__(self, broker: KafkaBroker) -> None:
         self._broker = broker
 
-    async def publish(self, events: Sequence[Event]) -> None:
+    async def publish(self, events: Sequence[Encoded]) -> None:
         """Raises when any event was not acknowledged (acks=all, idempotent producer)."""
         pending: list[asyncio.Future[object]] = []
-        for event in events:
+        for encoded in events:
+            event = encoded.event
             sent = await self._broker.publish(
-                event.model_dump_json().encode(),
+                encoded.value,
                 topic=topic_for(event).name,
                 key=event.key.encode(),
                 headers={"content-type": "application/json"},
@@ -82,17 +83,17 @@ class BatchPublisher:
     def __init__(self, batches: RecordBatches) -> None:
         self._batches = batches
 
-    async def publish(self, events: Sequence[Event]) -> None:
+    async def publish(self, events: Sequence[Encoded]) -> None:
         """Raises when any event was not acknowledged (acks=all, idempotent producer)."""
         await self._batches.send(
             [
                 Outgoing(
-                    topic_for(event).name,
-                    event.key.encode(),
-                    event.model_dump_json().encode(),
+                    topic_for(encoded.event).name,
+                    encoded.event.key.encode(),
+                    encoded.value,
                     JSON_HEADERS,
                 )
-                for event in events
+                for encoded in events
             ]
         )
 

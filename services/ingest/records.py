@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 
+from services.ingest.versions import Encoded
 from shared.events import Event
 
 
@@ -40,7 +41,7 @@ class Reservation:
 
     submission_id: str
     replayed: bool
-    to_publish: list[Event]
+    to_publish: list[Encoded]
     receipts: list[Receipt]
 
 

@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Protocol, TypeVar
 
 from psycopg.errors import UniqueViolation
-from sqlalchemy import Table, bindparam, select, text, update
+from sqlalchemy import Table, bindparam, inspect, select, text, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -40,8 +40,26 @@ UPDATE_VERSION = (
         content_hash=bindparam("content_hash"),
         event_id=bindparam("event_id"),
         submission_id=bindparam("submission_id"),
-        published=bindparam("published"),
     )
+)
+# what is known of identities: their version reached Kafka when their submission is published
+KNOWN_COLUMNS = (
+    c.identity,
+    c.version,
+    c.content_hash,
+    c.submission_id,
+    SUBMISSIONS.c.status == "published",
+)
+KNOWN_FROM = VERSIONS.outerjoin(SUBMISSIONS, SUBMISSIONS.c.id == c.submission_id)
+# the identities' rows are hot: at the default cost of a random read (4, spinning disks) the
+# planner scans the whole table rather than probe the key 1 000 times
+POSTGRESQL_SETTINGS = {"random_page_cost": "1.1"}
+# before the submission's status said it, each version row carried a `published` flag,
+# flipped once the broker acknowledged (a second write of every row), and an index on
+# submission_id to find them
+RETIRED = (
+    f"ALTER TABLE {VERSIONS.name} DROP COLUMN published",
+    f"DROP INDEX IF EXISTS ix_{VERSIONS.name}_submission_id",
 )
 
 
@@ -70,13 +88,20 @@ class SqlStore:
         self._engine = engine
 
     def create_tables(self) -> None:
-        """Create ingest's tables when missing."""
+        """Create ingest's tables when missing, and retire what earlier versions kept."""
         SQLModel.metadata.create_all(self._engine, tables=TABLES)
-        if self._engine.dialect.name == "postgresql":
-            # a version row is written, then flagged published once the broker acknowledged:
-            # with room left on its page that update is HOT (no index entries), 3x cheaper
-            with self._engine.begin() as connection:
-                connection.execute(text(f"ALTER TABLE {VERSIONS.name} SET (fillfactor = 50)"))
+        with self._engine.begin() as connection:
+            columns = {column["name"] for column in inspect(connection).get_columns(VERSIONS.name)}
+            if "published" in columns:
+                for statement in RETIRED:
+                    connection.execute(text(statement))
+            if connection.dialect.name == "postgresql":
+                # a raw batch's receipts make one large value: lz4 compresses it 5x faster
+                connection.execute(
+                    text(
+                        f"ALTER TABLE {SUBMISSIONS.name} ALTER COLUMN receipts SET COMPRESSION lz4"
+                    )
+                )
 
     def reserve(self, batch: Sequence[Pending]) -> list[Reservation]:
         """Give every event its version; retried when another writer raced on an identity."""
@@ -114,18 +139,18 @@ class SqlStore:
     def _known(self, session: Session, batch: Sequence[Pending]) -> dict[str, Known]:
         identities = sorted({identity_of(event) for pending in batch for event in pending.events})
         found: dict[str, Known] = {}
-        columns = (c.identity, c.version, c.content_hash, c.submission_id, c.published)
-        if is_postgresql(session):
-            # the rows are hot: at the default cost of a random read (4, spinning disks) the
-            # planner scans the whole table rather than probe the key 1 000 times
-            session.execute(text("SET LOCAL random_page_cost = 1.1"))
-            parts: Iterable[Sequence[str]] = [identities]  # one array, one statement
-        else:
-            parts = chunks(identities)
+        parts: Iterable[Sequence[str]] = (
+            [identities] if is_postgresql(session) else chunks(identities)  # one array, one query
+        )
         for part in parts:
-            query = select(*columns).where(among(session, c.identity, part)).with_for_update()
+            query = (
+                select(*KNOWN_COLUMNS)
+                .select_from(KNOWN_FROM)
+                .where(among(session, c.identity, part))
+                .with_for_update(of=VERSIONS)
+            )
             for identity, version, digest, submission_id, published in session.execute(query):
-                found[identity] = Known(version, digest, submission_id, published)
+                found[identity] = Known(version, digest, submission_id, bool(published))
         return found
 
     def mark_published(
@@ -138,12 +163,6 @@ class SqlStore:
                     update(SubmissionRow)
                     .where(col(SubmissionRow.id).in_(part))
                     .values(status="published", published_at=at)
-                )
-                session.execute(
-                    update(EventVersionRow)
-                    .where(col(EventVersionRow.submission_id).in_(part))
-                    .where(col(EventVersionRow.published).is_(False))
-                    .values(published=True)
                 )
             if contracts:
                 self._upsert_contracts(session, contracts)

@@ -24,7 +24,8 @@ class SubmissionRow(SQLModel, table=True):
 
 
 class EventVersionRow(SQLModel, table=True):
-    """The latest version ingest assigned to one identity, with its content's digest."""
+    """The latest version ingest assigned to one identity, with its content's digest; it
+    reached Kafka when the submission it names is published."""
 
     __tablename__ = "ingest_event_versions"
 
@@ -32,8 +33,7 @@ class EventVersionRow(SQLModel, table=True):
     version: int
     content_hash: str = Field(max_length=64)
     event_id: str = Field(max_length=36)
-    submission_id: str = Field(max_length=36, index=True)
-    published: bool
+    submission_id: str = Field(max_length=36)
 
 
 class ContractRow(SQLModel, table=True):

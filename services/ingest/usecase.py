@@ -159,9 +159,10 @@ class Ingestor:
                 await asyncio.to_thread(self._store.mark_failed, ids)
                 raise PublishError(str(error)) from error
             self._metrics.publish_latency.observe(perf_counter() - started)
-            contracts = [e for e in to_publish if isinstance(e, WorkContractSigned)]
+            published = [encoded.event for encoded in to_publish]
+            contracts = [e for e in published if isinstance(e, WorkContractSigned)]
             await asyncio.to_thread(self._store.mark_published, ids, contracts, self._clock())
-            for event in to_publish:
+            for event in published:
                 if isinstance(event, MarketNotified):
                     self._markets.apply(event)
         self._count_accepted(units, reservations)
@@ -173,8 +174,8 @@ class Ingestor:
         for unit, reservation in zip(units, reservations, strict=True):
             for receipt in reservation.receipts:
                 accepted[receipt.event_type, unit.source] += 1
-            for event in reservation.to_publish:
-                published[type(event).__name__, unit.source] += 1
+            for encoded in reservation.to_publish:
+                published[type(encoded.event).__name__, unit.source] += 1
         for labels, count in accepted.items():
             self._metrics.events_accepted.labels(*labels).inc(count)
         for labels, count in published.items():

@@ -4,8 +4,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from services.ingest.records import Pending, Receipt, Reservation
-from services.ingest.versions import Known, content_hash, decide, identity_of, with_version
-from shared.events import Event
+from services.ingest.versions import Encoded, Known, decide, encode, identity_of, with_version
 from shared.topics import topic_for
 
 
@@ -21,17 +20,21 @@ class Versioner:
         """Versions of one submission's events; a repeat of one earlier submission replays it."""
         decided = []
         for event in pending.events:
-            identity, digest = identity_of(event), content_hash(event)
-            decided.append((identity, digest, decide(self._known.get(identity), digest), event))
+            identity, encoded = identity_of(event), encode(event)
+            digest = encoded.content_hash
+            decided.append((identity, digest, decide(self._known.get(identity), digest), encoded))
         earlier = {decision.unchanged_since for _, _, decision, _ in decided}
         replay_of = earlier.pop() if len(earlier) == 1 and None not in earlier else None
         submission_id = replay_of or pending.submission_id
-        to_publish: list[Event] = []
+        to_publish: list[Encoded] = []
         receipts: list[Receipt] = []
-        for identity, digest, decision, event in decided:
-            versioned = with_version(event, decision.version)
+        for identity, digest, decision, encoded in decided:
+            event = encoded.event
+            if decision.version != event.version:
+                encoded = encode(with_version(event, decision.version))
+            versioned = encoded.event
             if decision.publish:
-                to_publish.append(versioned)
+                to_publish.append(encoded)
                 known = Known(decision.version, digest, submission_id, published=False)
                 self._known[identity] = known
                 self._dirty[identity] = (known, versioned.event_id)
@@ -59,7 +62,6 @@ class Versioner:
                 "content_hash": known.content_hash,
                 "event_id": event_id,
                 "submission_id": known.submission_id,
-                "published": False,
             }
             (updates if identity in self._in_db else inserts).append(row)
         return inserts, updates

@@ -1,13 +1,15 @@
 """The event models accept what the domain allows and refuse the rest, naming the field."""
 
 import json
+import uuid
 from typing import Any
 
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from shared.events import Event, decode_event
+from shared.events import EVENT_NAMESPACE, Event, decode_event, name_based_uuid
 from tests.builders import a_contract, a_market, an_hours_report, an_invoice
 from tests.strategies import any_events
 
@@ -132,3 +134,10 @@ def test_a_siret_of_non_ascii_digits_is_refused() -> None:
     errors = refusal(an_invoice, holder_siret=arabic_indic)
 
     assert list(errors) == ["holder_siret"]
+
+
+@given(st.text(max_size=200))
+def test_the_fast_name_based_uuid_is_the_standard_uuid5(name: str) -> None:
+    expected = str(uuid.uuid5(EVENT_NAMESPACE, name))
+
+    assert name_based_uuid(name) == expected

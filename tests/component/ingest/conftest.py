@@ -19,6 +19,7 @@ from services.ingest.auth import hash_token
 from services.ingest.handlers import raw_body
 from services.ingest.publisher import BrokerPublisher
 from services.ingest.settings import IngestSettings
+from services.ingest.versions import Encoded
 from services.ingest.web.clauses_client import Overview
 from shared.events import Event, decode_event
 from shared.kafka import make_broker
@@ -54,7 +55,7 @@ class FlakyPublisher:
         self.inner = BrokerPublisher(broker)
         self.failing = False
 
-    async def publish(self, events: Sequence[Event]) -> None:
+    async def publish(self, events: Sequence[Encoded]) -> None:
         if self.failing:
             raise ConnectionError("broker down")
         await self.inner.publish(events)

@@ -3,7 +3,14 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.ingest.versions import Known, content_hash, decide, identity_of, with_version
+from services.ingest.versions import (
+    Known,
+    content_hash,
+    decide,
+    encode,
+    identity_of,
+    with_version,
+)
 from shared.events import Event
 from tests.builders import an_hours_report
 from tests.strategies import any_events
@@ -56,3 +63,13 @@ def test_changed_content_gets_the_next_version() -> None:
     decision = decide(Known(3, "h", "sub-1", published=True), "other")
 
     assert (decision.version, decision.publish, decision.unchanged_since) == (4, True, None)
+
+
+@given(any_events, st.integers(min_value=1, max_value=10_000))
+def test_the_digest_of_the_published_bytes_is_the_content_hash(event: Event, version: int) -> None:
+    moved = with_version(event, version)
+
+    encoded = encode(moved)
+
+    assert encoded.value == moved.model_dump_json().encode()
+    assert encoded.content_hash == content_hash(moved)
