@@ -247,13 +247,13 @@ async def raw_rounds(
     bootstrap: str, database: str, env: dict[str, str], count: int, options: argparse.Namespace
 ) -> None:
     """The raw topic only, best of the rounds; with a baseline tree, both versions in turn."""
-    trees = [("this version", REPO)]
+    trees = [("this version", REPO, database)]
     if options.baseline_tree:
-        trees.append(("baseline", options.baseline_tree))
+        trees.append(("baseline", options.baseline_tree, options.baseline_database or database))
     best: dict[str, tuple[float, float]] = {}
     for round_ in range(options.rounds):
-        for name, tree in trees if round_ % 2 == 0 else trees[::-1]:
-            seconds, baseline = await raw_seconds(bootstrap, database, env, count, tree)
+        for name, tree, url in trees if round_ % 2 == 0 else trees[::-1]:
+            seconds, baseline = await raw_seconds(bootstrap, url, env, count, tree)
             load = os.getloadavg()[0]
             report("ingest.raw", f"raw, {name}, round {round_ + 1}, load {load:.1f}", "events",
                    count, seconds, baseline)  # fmt: skip
@@ -291,6 +291,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument(
         "--baseline-tree", type=lambda path: Path(path).resolve(), help="another version's tree"
+    )
+    parser.add_argument(
+        "--baseline-database", help="the baseline's database URL, when its schema differs"
     )
     options = parser.parse_args()
     bootstrap = os.environ["KAFKA_BOOTSTRAP_SERVERS"]

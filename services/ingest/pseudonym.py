@@ -10,6 +10,8 @@ _SPACES = re.compile(r"\s+")
 
 def normalise_identifier(raw: str) -> str:
     """The same person written differently ("ab 12", "AB12 ") gets the same pseudonym."""
+    if raw.isascii():  # NFKC leaves ASCII as it is, and `split()` cuts at what `\s` matches
+        return "".join(raw.split()).upper()
     return _SPACES.sub("", unicodedata.normalize("NFKC", raw)).upper()
 
 

@@ -62,8 +62,11 @@ class RawIntake:
         self._started = True
         letters: list[DeadLetter] = []
         units: list[tuple[Any, Unit]] = []
+        senders: dict[bytes | None, Principal | Refusal] = {}  # each token checked once a batch
         for record in records:
-            read = read_raw(record.value, record.headers, self.tokens, self.max_message_bytes)
+            read = read_raw(
+                record.value, record.headers, self.tokens, self.max_message_bytes, senders
+            )
             if isinstance(read, Refusal):
                 letters.append(dead_letter(record, read, self.pseudonymise))
             else:

@@ -3,11 +3,11 @@
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import ValidationError
 
-from services.ingest.auth import Principal, TokenRegistry, bearer_token
+from services.ingest.auth import Principal, bearer_token
 from services.ingest.errors import validation_items
 from services.ingest.raw_models import (
     KIND_OF_TYPE,
@@ -17,6 +17,12 @@ from services.ingest.raw_models import (
 )
 
 Headers = Sequence[tuple[str, bytes | None]]
+
+
+class Authenticator(Protocol):
+    """Who a token is (the token registry)."""
+
+    def authenticate(self, token: str | None) -> Principal | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,11 +38,21 @@ def refusal(reason: str, message: str, **extra: Any) -> Refusal:
     return Refusal(reason, [{"code": reason, "message": message, **extra}])
 
 
-def _token(headers: Headers) -> str | None:
+def _authorization(headers: Headers) -> bytes | None:
     for name, value in headers:
         if name.lower() == "authorization" and value is not None:
-            return bearer_token(value.decode("utf-8", errors="replace"))
+            return value
     return None
+
+
+def _sender(authorization: bytes | None, tokens: Authenticator) -> Principal | Refusal:
+    token = bearer_token(authorization.decode("utf-8", errors="replace")) if authorization else None
+    if token is None:
+        return refusal("missing_token", "en-tête « authorization: Bearer <jeton> » absent")
+    principal = tokens.authenticate(token)
+    if principal is None:
+        return refusal("unknown_token", "jeton inconnu")
+    return principal
 
 
 def _why_invalid(value: bytes, error: ValidationError) -> Refusal:
@@ -77,20 +93,26 @@ def _why_invalid(value: bytes, error: ValidationError) -> Refusal:
 
 
 def read_raw(
-    value: bytes | None, headers: Headers, tokens: TokenRegistry, max_bytes: int
+    value: bytes | None,
+    headers: Headers,
+    tokens: Authenticator,
+    max_bytes: int,
+    senders: dict[bytes | None, Principal | Refusal] | None = None,
 ) -> tuple[Principal, RawSubmission] | Refusal:
-    """The sender and the submission, or why the message is refused."""
+    """The sender and the submission, or why the message is refused; `senders`: who each
+    authorization header is, for the records of one batch (a token is checked once)."""
     if not value:
         return refusal("empty", "message vide")
     if len(value) > max_bytes:
         message = f"message de {len(value)} octets : au plus {max_bytes} par soumission"
         return refusal("too_large", message)
-    token = _token(headers)
-    if token is None:
-        return refusal("missing_token", "en-tête « authorization: Bearer <jeton> » absent")
-    principal = tokens.authenticate(token)
-    if principal is None:
-        return refusal("unknown_token", "jeton inconnu")
+    authorization = _authorization(headers)
+    known = senders.get(authorization) if senders is not None else None
+    principal = known or _sender(authorization, tokens)
+    if senders is not None and known is None:
+        senders[authorization] = principal
+    if isinstance(principal, Refusal):
+        return principal
     try:
         return principal, raw_submission.validate_json(value)
     except ValidationError as error:

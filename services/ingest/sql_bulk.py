@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 from typing import Any
 
+from psycopg.errors import UniqueViolation
 from sqlalchemy import ColumnElement, String, Table, any_, bindparam, insert, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -44,6 +45,21 @@ def bulk_insert(session: Session, table: Table, rows: Sequence[Row]) -> None:
         _copy(session, table.name, rows)
     else:
         session.execute(insert(table), list(rows))
+
+
+def bulk_insert_else_upsert(session: Session, table: Table, rows: Sequence[Row], key: str) -> None:
+    """`bulk_upsert` for rows that are almost always new: on PostgreSQL one COPY, and the
+    upsert only when a key already exists (COPY is twice as fast as the upsert's staging)."""
+    if not rows:
+        return
+    if is_postgresql(session):
+        try:
+            with session.begin_nested():
+                _copy(session, table.name, rows)
+            return
+        except UniqueViolation:
+            pass
+    bulk_upsert(session, table, rows, key)
 
 
 def bulk_upsert(session: Session, table: Table, rows: Sequence[Row], key: str) -> None:

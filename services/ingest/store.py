@@ -19,7 +19,7 @@ from services.ingest.records import (
     dump_receipts,
     load_receipts,
 )
-from services.ingest.sql_bulk import among, bulk_insert, bulk_upsert, is_postgresql
+from services.ingest.sql_bulk import among, bulk_insert, bulk_insert_else_upsert, is_postgresql
 from services.ingest.tables import TABLES, ContractRow, EventVersionRow, SubmissionRow
 from services.ingest.versioning import Versioner
 from services.ingest.versions import Known, identity_of
@@ -179,7 +179,7 @@ class SqlStore:
             }
             for c in contracts
         }
-        bulk_upsert(session, CONTRACTS, list(rows.values()), key="contract_id")
+        bulk_insert_else_upsert(session, CONTRACTS, list(rows.values()), key="contract_id")
 
     def mark_failed(self, ids: Sequence[str]) -> None:
         """The broker did not acknowledge: the submissions stay retriable, at the same versions."""

@@ -32,21 +32,22 @@ class Versioner:
             event = encoded.event
             if decision.version != event.version:
                 encoded = encode(with_version(event, decision.version))
-            versioned = encoded.event
+            event_id = encoded.event.event_id
             if decision.publish:
                 to_publish.append(encoded)
                 known = Known(decision.version, digest, submission_id, published=False)
                 self._known[identity] = known
-                self._dirty[identity] = (known, versioned.event_id)
+                self._dirty[identity] = (known, event_id)
+            fields = event.__dict__  # not getattr: a missing attribute costs pydantic 3 us
             receipts.append(
                 Receipt(
-                    event_type=type(event).__name__,
-                    event_id=versioned.event_id,
-                    version=decision.version,
-                    topic=topic_for(event).name,
-                    unchanged_since=None if decision.publish else decision.unchanged_since,
-                    market_id=getattr(event, "market_id", None),
-                    period=getattr(event, "period", None),
+                    type(event).__name__,
+                    event_id,
+                    decision.version,
+                    topic_for(event).name,
+                    None if decision.publish else decision.unchanged_since,
+                    fields.get("market_id"),
+                    fields.get("period"),
                 )
             )
         return Reservation(submission_id, replay_of is not None, to_publish, receipts)

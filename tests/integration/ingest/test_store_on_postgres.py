@@ -2,13 +2,13 @@
 
 import threading
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from services.ingest.records import Pending
 from services.ingest.store import SqlStore
 from shared.db import make_engine
-from tests.builders import an_invoice
+from tests.builders import a_contract, an_invoice
 
 
 def test_concurrent_changes_of_one_identity_get_distinct_successive_versions(
@@ -35,3 +35,22 @@ def test_concurrent_changes_of_one_identity_get_distinct_successive_versions(
         thread.join()
 
     assert sorted(versions) == list(range(1, writers + 1))
+
+
+def test_published_contracts_are_recorded_new_ones_and_changed_ones_alike(
+    postgres_url: str,
+) -> None:
+    store = SqlStore(make_engine(postgres_url))
+    store.create_tables()
+    prefix = f"IT-{uuid.uuid4().hex[:12]}"
+    first = [a_contract(contract_id=f"{prefix}-{n}", start_date=date(2023, 1, 1)) for n in range(3)]
+    changed = a_contract(contract_id=f"{prefix}-1", start_date=date(2023, 2, 1), version=2)
+    new = a_contract(contract_id=f"{prefix}-3")
+
+    store.mark_published([], first, datetime.now(UTC))
+    store.mark_published([], [changed, new], datetime.now(UTC))
+    known = store.contracts([f"{prefix}-{n}" for n in range(5)])
+
+    assert sorted(known) == [f"{prefix}-{n}" for n in range(4)]
+    assert known[f"{prefix}-0"].start_date == date(2023, 1, 1)
+    assert known[f"{prefix}-1"].start_date == date(2023, 2, 1)

@@ -1,5 +1,8 @@
 """The same person always gets the same pseudonym; the raw identifier never shows."""
 
+import re
+import unicodedata
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -54,3 +57,10 @@ def test_the_key_does_not_show_in_the_representation() -> None:
     shown = repr(Pseudonymiser(TEST_PSEUDONYMISATION_KEY))
 
     assert TEST_PSEUDONYMISATION_KEY not in shown
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x7F)) | st.text())
+def test_the_ascii_shortcut_normalises_as_the_general_rule(raw: str) -> None:
+    general = re.sub(r"\s+", "", unicodedata.normalize("NFKC", raw)).upper()
+
+    assert normalise_identifier(raw) == general

@@ -47,6 +47,38 @@ def test_the_token_is_checked_before_the_content() -> None:
     assert reason(b"garbage", [("authorization", b"Bearer wrong")]) == "unknown_token"
 
 
+def test_within_a_batch_each_authorization_is_checked_once_with_the_same_answers() -> None:
+    headers = [
+        AUTH,
+        [("authorization", b"Bearer wrong")],
+        [],
+        AUTH,
+        [("authorization", b"Bearer wrong")],
+    ]
+    senders: dict[Any, Any] = {}
+    checked: list[str] = []
+    counting = CountingTokens(checked)
+
+    reads = [read_raw(MESSAGE, each, counting, 10_000, senders) for each in headers]
+    alone = [read_raw(MESSAGE, each, TOKENS, 10_000) for each in headers]
+
+    assert [r.reason if isinstance(r, Refusal) else r[0].name for r in reads] == [
+        r.reason if isinstance(r, Refusal) else r[0].name for r in alone
+    ]
+    assert sorted(checked) == ["t", "wrong"]
+
+
+class CountingTokens:
+    """The test tokens, noting every token it is asked about."""
+
+    def __init__(self, checked: list[str]) -> None:
+        self.checked = checked
+
+    def authenticate(self, token: str | None) -> Any:
+        self.checked.append(token or "")
+        return TOKENS.authenticate(token)
+
+
 def test_a_message_over_the_limit_is_refused_before_being_parsed() -> None:
     assert reason(b" " * 10_001) == "too_large"
 
