@@ -138,22 +138,28 @@ async def main() -> None:
     handled = 0
     started = cpu_started = busy_started = 0.0
     profile = cProfile.Profile() if options.cprofile else None
-    original_process = timed("process", ingestor.process)
+    original_judge = timed("judge", ingestor.judge)
+    original_complete = timed("complete", ingestor.complete)
 
-    async def counting(units: Any, **kwargs: Any) -> Any:
-        nonlocal handled, started, cpu_started, busy_started
+    async def starting(units: Any) -> Any:
+        nonlocal started, cpu_started, busy_started
         if not started:
             cpu_started, started = time.process_time(), time.perf_counter()
             busy_started = machine_busy_seconds()
             if profile:
                 profile.enable()
-        outcomes = await original_process(units, **kwargs)
+        return await original_judge(units)
+
+    async def counting(judged: Any, **kwargs: Any) -> Any:
+        nonlocal handled
+        outcomes = await original_complete(judged, **kwargs)
         handled += len(outcomes)
         if handled >= options.raw:
             done.set()
         return outcomes
 
-    ingestor.process = counting  # type: ignore[method-assign]
+    ingestor.judge = starting  # type: ignore[method-assign]
+    ingestor.complete = counting  # type: ignore[method-assign]
     if options.switch:
         sys.setswitchinterval(options.switch)
     gc.collect()
@@ -182,7 +188,7 @@ async def main() -> None:
             f"  {name:<16} {len(spans):>4} calls, {total:6.2f} s, "
             f"{total / len(spans) * 1000:7.1f} ms/call, {total / seconds:5.0%} of wall"
         )
-    for name in ("process", "reserve", "mark_published"):
+    for name in ("judge", "complete", "reserve", "mark_published"):
         spans = SPANS[name]
         tenth = max(len(spans) // 10, 1)
         early, late = sum(spans[:tenth]) / tenth, sum(spans[-tenth:]) / tenth

@@ -51,8 +51,9 @@ class Event(Frozen):
 
     def derived_event_id(self) -> str:
         """The id this event must carry: the same submission always gets the same id."""
-        parts = [type(self).__name__, *(str(getattr(self, name)) for name in self.IDENTITY)]
-        return name_based_uuid("|".join([*parts, str(self.version)]))
+        values = self.__dict__  # the fields' values (getattr goes through pydantic first)
+        parts = [type(self).__name__, *[str(values[name]) for name in self.IDENTITY]]
+        return name_based_uuid("|".join([*parts, str(values["version"])]))
 
     @model_validator(mode="after")
     def _fill_or_check_event_id(self) -> Self:

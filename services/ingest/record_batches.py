@@ -11,8 +11,7 @@ numbers are given when the batches are drained, as for `send()`.
 import asyncio
 import itertools
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.partitioner import murmur2
@@ -22,14 +21,13 @@ Headers = list[tuple[str, bytes]]  # a list: the C record builder takes nothing 
 _MAX_CACHED_KEYS = 100_000
 
 
-@dataclass(frozen=True, slots=True)
-class Outgoing:
+class Outgoing(NamedTuple):  # a tuple: one per record sent
     """One record to send."""
 
     topic: str
     key: bytes | None
     value: bytes
-    headers: Headers = field(default_factory=list)
+    headers: Headers
 
 
 class RecordBatches:

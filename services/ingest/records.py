@@ -4,6 +4,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from pydantic_core import to_json
 
@@ -11,8 +12,7 @@ from services.ingest.versions import Encoded
 from shared.events import Event
 
 
-@dataclass(frozen=True, slots=True)
-class Pending:
+class Pending(NamedTuple):  # tuples: built per submission of every batch
     """An accepted submission whose events still need versions."""
 
     submission_id: str
@@ -37,8 +37,7 @@ class Receipt:
     period: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Reservation:
+class Reservation(NamedTuple):
     """The versions a submission's events got; `replayed` when it repeats an earlier one."""
 
     submission_id: str

@@ -4,56 +4,23 @@ import asyncio
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from time import perf_counter
 from zoneinfo import ZoneInfo
 
 from services.ingest.auth import forbidden
 from services.ingest.markets_view import MarketsView
 from services.ingest.metrics import IngestMetrics
+from services.ingest.outcomes import Accepted, Judged, Limits, Outcome, PublishError, Refused
 from services.ingest.problems import ContractFacts, Problem, RuleContext
 from services.ingest.publisher import EventPublisher
-from services.ingest.records import Pending, Receipt, Reservation
+from services.ingest.records import Pending, Reservation
 from services.ingest.store import Store
 from services.ingest.units import EVENT_TYPE_OF, Unit
 from shared.events import Event, MarketNotified, WorkContractSigned
 
 PARIS = ZoneInfo("Europe/Paris")
-
-
-@dataclass(frozen=True, slots=True)
-class Accepted:
-    """Published (acknowledged by the broker) and recorded."""
-
-    submission_id: str
-    replayed: bool
-    receipts: list[Receipt]
-
-
-@dataclass(frozen=True, slots=True)
-class Refused:
-    """Refused as a whole: 403 outside the principal's scope, 422 when a rule is broken."""
-
-    status: int
-    problems: list[Problem]
-    markets_lag: int | None = None
-
-
-Outcome = Accepted | Refused
-
-
-class PublishError(Exception):
-    """The broker did not acknowledge; nothing was answered as accepted."""
-
-
-@dataclass(frozen=True, slots=True)
-class Limits:
-    """The configurable bounds of the rules."""
-
-    monthly_ceiling: Decimal
-    max_lines_per_report: int
+__all__ = ["Accepted", "Ingestor", "Limits", "Outcome", "PublishError", "Refused"]
 
 
 class Ingestor:
@@ -82,6 +49,10 @@ class Ingestor:
 
         With `per_sender` (a raw batch: nobody is answered its submission ids) the accepted
         units of each sender are recorded as one submission, in one row."""
+        return await self.complete(await self.judge(units), per_sender=per_sender)
+
+    async def judge(self, units: Sequence[Unit]) -> Judged:
+        """Authorise and apply the rules: each unit refused, or its events at version 1."""
         outcomes: dict[int, Outcome] = {}
         holders = self._markets.holders
         for index, unit in enumerate(units):
@@ -105,12 +76,19 @@ class Ingestor:
                 built.append((index, [e for e in result if isinstance(e, Event)]))
         for index, outcome in outcomes.items():
             self._count_refusal(units[index], outcome)
+        return Judged(list(units), outcomes, built)
+
+    async def complete(self, judged: Judged, *, per_sender: bool = False) -> list[Outcome]:
+        """Version, publish (every acknowledgement awaited) and record the judged units'
+        events; the outcome of each unit, in order. Raises PublishError when the broker fails.
+        Calls end in the order they start when each waits for the one before it."""
+        built, outcomes = judged.built, dict(judged.outcomes)
         if built:
             accepted = await self._publish(
-                [units[i] for i, _ in built], [e for _, e in built], per_sender
+                [judged.units[i] for i, _ in built], [e for _, e in built], per_sender
             )
             outcomes.update(zip((i for i, _ in built), accepted, strict=True))
-        return [outcomes[index] for index in range(len(units))]
+        return [outcomes[index] for index in range(len(judged.units))]
 
     async def _context(self, units: Sequence[Unit]) -> RuleContext:
         holders = self._markets.holders

@@ -2,7 +2,7 @@
 
 import hashlib
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from shared.events import Event
 
@@ -11,8 +11,8 @@ E = TypeVar("E", bound=Event)
 
 def identity_of(event: Event) -> str:
     """The key under which successive versions of the same fact are kept."""
-    parts = [type(event).__name__, *(str(getattr(event, name)) for name in event.IDENTITY)]
-    return "|".join(parts)
+    values = event.__dict__
+    return "|".join([type(event).__name__, *[str(values[name]) for name in event.IDENTITY]])
 
 
 def content_hash(event: Event) -> str:
@@ -52,8 +52,7 @@ def with_version(event: E, version: int) -> E:
     return moved.model_copy(update={"event_id": moved.derived_event_id()})
 
 
-@dataclass(frozen=True, slots=True)
-class Known:
+class Known(NamedTuple):  # a tuple: built for every event of every batch, 3x cheaper
     """The latest version ingest assigned to an identity, and whether it reached Kafka."""
 
     version: int
@@ -62,8 +61,7 @@ class Known:
     published: bool
 
 
-@dataclass(frozen=True, slots=True)
-class Decision:
+class Decision(NamedTuple):
     """The version an event gets, and whether it must (still) be published."""
 
     version: int
@@ -71,10 +69,13 @@ class Decision:
     unchanged_since: str | None
 
 
+NEW = Decision(version=1, publish=True, unchanged_since=None)
+
+
 def decide(known: Known | None, digest: str) -> Decision:
     """Unchanged content keeps its version; changed content replaces it with the next one."""
     if known is None:
-        return Decision(version=1, publish=True, unchanged_since=None)
+        return NEW
     if known.content_hash == digest:
         # a retry: same version, same event id; publish again only if it never got through
         return Decision(

@@ -8,8 +8,21 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.ingest.domain import contract_event, hours_event, invoice_event, market_event
+from services.ingest.domain import (
+    contract_event,
+    fields_of,
+    hours_event,
+    invoice_event,
+    market_event,
+)
 from services.ingest.pseudonym import Pseudonymiser
+from services.ingest.submissions import (
+    InvoiceSubmission,
+    MarketSubmission,
+    MonthlyHoursSubmission,
+    Submission,
+    WorkContractSubmission,
+)
 from shared.events import MonthlyHoursReported, WorkContractSigned
 from tests.builders import (
     RAW_BENEFICIARY,
@@ -201,3 +214,24 @@ def test_hours_within_the_ceiling_are_reported_as_sent(
 
     assert isinstance(event, MonthlyHoursReported)
     assert (event.lines[0].insertion_hours, event.lines[0].training_hours) == (insertion, training)
+
+
+@pytest.mark.parametrize(
+    ("submission", "shape"),
+    [
+        (a_market_submission(), MarketSubmission),
+        (an_invoice_submission(), InvoiceSubmission),
+        (a_contract_submission(), WorkContractSubmission),
+        (a_contract_submission(end_date=date(2030, 1, 1)), WorkContractSubmission),
+        (an_hours_submission(), MonthlyHoursSubmission),
+    ],
+)
+def test_the_fields_of_a_submission_are_its_dump(submission: Submission, shape: Any) -> None:
+    dumped = submission.model_dump(include=set(shape.model_fields))
+
+    fields = fields_of(submission, shape)
+
+    assert fields == dumped
+    assert {name: type(value) for name, value in fields.items()} == {
+        name: type(value) for name, value in dumped.items()
+    }

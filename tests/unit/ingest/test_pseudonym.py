@@ -1,5 +1,7 @@
 """The same person always gets the same pseudonym; the raw identifier never shows."""
 
+import hashlib
+import hmac
 import re
 import unicodedata
 
@@ -64,3 +66,12 @@ def test_the_ascii_shortcut_normalises_as_the_general_rule(raw: str) -> None:
     general = re.sub(r"\s+", "", unicodedata.normalize("NFKC", raw)).upper()
 
     assert normalise_identifier(raw) == general
+
+
+@given(st.text(min_size=1, max_size=40))
+def test_a_pseudonym_is_the_hmac_sha256_of_the_normalised_identifier(raw: str) -> None:
+    expected = hmac.new(
+        TEST_PSEUDONYMISATION_KEY.encode(), normalise_identifier(raw).encode(), hashlib.sha256
+    ).hexdigest()
+
+    assert Pseudonymiser(TEST_PSEUDONYMISATION_KEY)(raw) == expected
