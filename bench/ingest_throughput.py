@@ -16,6 +16,7 @@ with this one (best of the rounds, each with the load average).
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import secrets
@@ -60,12 +61,14 @@ class Tail:
     async def __aexit__(self, *_: object) -> None:
         await self.consumer.stop()
 
-    async def take(self, key: bytes, count: int) -> list[Any]:
+    async def take(self, keys: bytes | set[bytes], count: int) -> list[Any]:
+        """The next `count` records with this key (or these keys)."""
+        wanted = {keys} if isinstance(keys, bytes) else keys
         found: list[Any] = []
         async with asyncio.timeout(600):
             while len(found) < count:
                 batches = await self.consumer.getmany(timeout_ms=500, max_records=5000)
-                found += [r for rs in batches.values() for r in rs if r.key == key]
+                found += [r for rs in batches.values() for r in rs if r.key in wanted]
         return found
 
 
@@ -199,21 +202,24 @@ async def csv_files(client: httpx.AsyncClient, bootstrap: str, people: int) -> l
     return figures
 
 
-async def produce_raw(bootstrap: str, raw: str, market_id: str, count: int) -> None:
-    """Contractors' messages, on the raw topic before ingest reads it."""
-    await ensure_topics(bootstrap, [Topic(raw, "bench raw submissions")])
+async def produce_raw(bootstrap: str, raw: str, market_ids: list[str], count: int) -> None:
+    """Contractors' messages, on the raw topic before ingest reads it: one partition per
+    market, the messages dealt to the markets in turn."""
+    await ensure_topics(bootstrap, [Topic(raw, "bench raw submissions", len(market_ids))])
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5)
     await producer.start()
     try:
         token = [("authorization", f"Bearer {TOKEN}".encode())]
+        bodies = [contracts_body(market_id, count) for market_id in market_ids]
         futures = [
             await producer.send(
                 raw,
-                json.dumps({"type": "work_contract", **body}).encode(),
-                key=market_id.encode(),
+                json.dumps({"type": "work_contract", **bodies[n % len(market_ids)][n]}).encode(),
+                key=market_ids[n % len(market_ids)].encode(),
+                partition=n % len(market_ids),
                 headers=token,
             )
-            for body in contracts_body(market_id, count)
+            for n in range(count)
         ]
         await asyncio.gather(*futures)
     finally:
@@ -221,26 +227,47 @@ async def produce_raw(bootstrap: str, raw: str, market_id: str, count: int) -> N
 
 
 async def raw_seconds(
-    bootstrap: str, database: str, env: dict[str, str], count: int, tree: Path = REPO
+    bootstrap: str,
+    database: str,
+    env: dict[str, str],
+    count: int,
+    tree: Path = REPO,
+    instances: int = 1,
 ) -> tuple[float, float]:
-    """Seconds for ingest (run from `tree`) to publish `count` raw contracts, from the first
-    event's broker timestamp to the last, and for a bare producer to send the same records."""
-    raw = f"insertion.raw-submissions.v1.bench-{uuid.uuid4().hex[:8]}"
+    """Seconds for ingest (run from `tree`, `instances` processes in one consumer group, one
+    market per instance on a partition of its own) to publish `count` raw contracts, from
+    the first event's broker timestamp to the last, and for a bare producer to send the same
+    records."""
+    suffix = uuid.uuid4().hex[:8]
+    raw = f"insertion.raw-submissions.v1.bench-{suffix}"
     with served_ingest(bootstrap, database, env, tree) as url:
         async with httpx.AsyncClient(base_url=url, timeout=600) as client:
-            market_id = await new_market(client)
-    await produce_raw(bootstrap, raw, market_id, count)
+            market_ids = [await new_market(client) for _ in range(instances)]
+    await produce_raw(bootstrap, raw, market_ids, count)
+    group = {"INGEST_RAW_TOPIC": raw, "INGEST_RAW_GROUP_ID": f"ingest-raw-bench-{suffix}"}
     async with Tail(bootstrap, [WORK_CONTRACTS.name]) as tail:
-        with served_ingest(bootstrap, database, {**env, "INGEST_RAW_TOPIC": raw}, tree):
-            records = await tail.take(market_id.encode(), count)
+        with contextlib.ExitStack() as running:
+            for _ in range(instances):
+                running.enter_context(served_ingest(bootstrap, database, {**env, **group}, tree))
+            records = await tail.take({m.encode() for m in market_ids}, count)
     stamps = sorted(r.timestamp for r in records)
     seconds = max(stamps[-1] - stamps[0], 1) / 1000
     return seconds, await bare_producer(bootstrap, records)
 
 
-async def raw_topic(bootstrap: str, database: str, env: dict[str, str], count: int) -> Figure:
-    seconds, baseline = await raw_seconds(bootstrap, database, env, count)
-    return report("ingest.raw", "raw topic (work contracts)", "events", count, seconds, baseline)
+async def raw_topic(bootstrap: str, database: str, env: dict[str, str], count: int) -> list[Figure]:
+    """The raw topic: `count` events; five times as many (each batch's first steps fall
+    before the first event's timestamp: the longer run weighs that less); and that long run
+    shared by two ingest processes (two markets, a partition each)."""
+    figures = []
+    for key, label, events, instances in [
+        ("ingest.raw", "raw topic (work contracts)", count, 1),
+        ("ingest.raw-long", "raw topic, 5x longer run", 5 * count, 1),
+        ("ingest.raw-2", "raw topic, 5x, 2 ingest processes", 5 * count, 2),
+    ]:
+        seconds, baseline = await raw_seconds(bootstrap, database, env, events, instances=instances)
+        figures.append(report(key, label, "events", events, seconds, baseline))
+    return figures
 
 
 async def raw_rounds(
@@ -253,7 +280,9 @@ async def raw_rounds(
     best: dict[str, tuple[float, float]] = {}
     for round_ in range(options.rounds):
         for name, tree, url in trees if round_ % 2 == 0 else trees[::-1]:
-            seconds, baseline = await raw_seconds(bootstrap, url, env, count, tree)
+            seconds, baseline = await raw_seconds(
+                bootstrap, url, env, count, tree, options.instances
+            )
             load = os.getloadavg()[0]
             report("ingest.raw", f"raw, {name}, round {round_ + 1}, load {load:.1f}", "events",
                    count, seconds, baseline)  # fmt: skip
@@ -280,7 +309,7 @@ async def run(bootstrap: str, database: str, people: int = 1000, raw: int = 2000
         async with httpx.AsyncClient(base_url=url, timeout=600) as client:
             figures = [await json_batches(client, bootstrap, people)]
             figures += await csv_files(client, bootstrap, people)
-    return [*figures, await raw_topic(bootstrap, database, env, raw)]
+    return [*figures, *await raw_topic(bootstrap, database, env, raw)]
 
 
 def main() -> None:
@@ -290,6 +319,9 @@ def main() -> None:
     parser.add_argument("--only-raw", action="store_true", help="the raw topic, best of rounds")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument(
+        "--instances", type=int, default=1, help="ingest processes, one market each (raw only)"
+    )
+    parser.add_argument(
         "--baseline-tree", type=lambda path: Path(path).resolve(), help="another version's tree"
     )
     parser.add_argument(
@@ -298,7 +330,7 @@ def main() -> None:
     options = parser.parse_args()
     bootstrap = os.environ["KAFKA_BOOTSTRAP_SERVERS"]
     database = os.environ["DATABASE_URL"]
-    if options.only_raw or options.baseline_tree:
+    if options.only_raw or options.baseline_tree or options.instances > 1:
         asyncio.run(raw_rounds(bootstrap, database, env_of_bench(), options.raw, options))
     else:
         asyncio.run(run(bootstrap, database, options.people, options.raw))

@@ -1,6 +1,5 @@
 """The raw topic's batches go through the same use case; refusals become dead letters."""
 
-import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +19,7 @@ from services.ingest.raw_models import (
 )
 from services.ingest.raw_read import Refusal, read_raw
 from services.ingest.units import Unit, contract_unit, hours_unit, invoice_unit, market_unit
-from services.ingest.usecase import Ingestor, Outcome, Refused
+from services.ingest.usecase import Ingestor, Refused
 
 # markets first, then contracts, then what cites them: a batch may carry all three
 PHASE_OF = {
@@ -43,7 +42,6 @@ class RawIntake:
     max_message_bytes: int
     markets: MarketsView | None = None
     startup_wait: float = 30.0
-    slice_size: int = 100000
     _started: bool = False
 
     def unit_of(self, principal: Principal, submission: RawSubmission) -> Unit:
@@ -80,7 +78,7 @@ class RawIntake:
         for batch in phases:
             if not batch:
                 continue
-            outcomes = await self._pipelined([unit for _, unit in batch])
+            outcomes = await self.ingestor.process([unit for _, unit in batch], per_sender=True)
             for (record, _), outcome in zip(batch, outcomes, strict=True):
                 if isinstance(outcome, Refused):
                     letters.append(dead_letter(record, self._refusal(outcome), self.pseudonymise))
@@ -88,26 +86,6 @@ class RawIntake:
             await self.sink.send(letters)
             for letter in letters:
                 self.metrics.dead_letters.labels(letter.reason).inc()
-
-    async def _pipelined(self, units: Sequence[Unit]) -> list[Outcome]:
-        """The units' outcomes, in order: slice after slice, the next one is judged (CPU, on
-        the loop) while the one before is versioned, published and recorded (mostly waiting
-        on PostgreSQL and the broker). Slices complete one after the other, in order."""
-        outcomes: list[Outcome] = []
-        completing: asyncio.Task[list[Outcome]] | None = None
-        try:
-            for start in range(0, len(units), self.slice_size):
-                judged = await self.ingestor.judge(units[start : start + self.slice_size])
-                if completing is not None:
-                    outcomes += await completing
-                completing = asyncio.create_task(self.ingestor.complete(judged, per_sender=True))
-            if completing is not None:
-                outcomes += await completing
-                completing = None
-        finally:
-            if completing is not None:  # the next slice failed: let this one end, then raise
-                await asyncio.gather(completing, return_exceptions=True)
-        return outcomes
 
     @staticmethod
     def _refusal(outcome: Refused) -> Refusal:
