@@ -3,7 +3,8 @@ raw topic filled with work contracts, then consumed with timing spans around eac
 (and optionally cProfile of the event loop's thread).
 
     KAFKA_BOOTSTRAP_SERVERS=... DATABASE_URL=... \\
-        .venv/bin/python -m bench.ingest_raw_profile [--raw 20000] [--cprofile]
+        .venv/bin/python -m bench.ingest_raw_profile [--raw 20000] [--batch 1000] [--cprofile]
+            [--floor]
 """
 
 import argparse
@@ -26,8 +27,10 @@ from aiokafka import AIOKafkaProducer
 from bench.ingest_throughput import contracts_body
 from services.ingest.app import build_service, running
 from services.ingest.auth import Principal, Role
+from services.ingest.records import Reservation, dump_receipts
 from services.ingest.settings import IngestSettings
 from services.ingest.units import market_unit
+from services.ingest.versioning import Versioner
 from shared.kafka import ensure_topics
 from shared.topics import Topic
 from tests.builders import TEST_PSEUDONYMISATION_KEY, a_market_submission
@@ -70,6 +73,27 @@ def timed(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
     return timed_sync
 
 
+def stub_storage_and_broker(store: Any, ingestor: Any) -> None:
+    """Versions decided, rows and receipts made as the store makes them, but kept nowhere;
+    events encoded but not published."""
+
+    def reserve(batch: Any) -> list[Reservation]:
+        versioner = Versioner({})
+        reservations = [versioner.reserve(pending) for pending in batch]
+        versioner.writes()
+        rows, _ = Versioner.submission_rows(batch, reservations)
+        for row in rows:
+            dump_receipts(row["receipts"])
+        return reservations
+
+    async def publish(_events: Any) -> None:
+        return None
+
+    store.reserve = reserve
+    store.mark_published = lambda *_args: None
+    ingestor._publisher.publish = publish
+
+
 async def fill(bootstrap: str, topic: str, market_id: str, count: int) -> None:
     await ensure_topics(bootstrap, [Topic(topic, "profile raw submissions")])
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5)
@@ -96,6 +120,11 @@ async def main() -> None:
     parser.add_argument("--batch", type=int, default=1000, help="INGEST_RAW_BATCH_SIZE")
     parser.add_argument("--switch", type=float, help="sys.setswitchinterval (s)")
     parser.add_argument("--cprofile", action="store_true")
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="versions kept in memory and nothing published: what the Python path alone costs",
+    )
     parser.add_argument(
         "--inline", action="store_true", help="run the store's calls on the loop's thread"
     )
@@ -130,6 +159,8 @@ async def main() -> None:
     await fill(bootstrap, raw_topic, market_id, options.raw)
     service = build_service(settings)
     store, ingestor = service.store, service.ingestor
+    if options.floor:
+        stub_storage_and_broker(store, ingestor)
     for name in ("reserve", "mark_published", "contracts"):  # the store's, in their thread
         setattr(store, name, timed(name, getattr(store, name)))
     publisher: Any = ingestor._publisher
