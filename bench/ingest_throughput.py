@@ -34,7 +34,8 @@ from services.ingest.topics_setup import partitions_of
 from shared.kafka import ensure_topics
 from shared.topics import MONTHLY_HOURS, WORK_CONTRACTS, Topic
 from tests.builders import CSV_HEADER, HOLDER_SIRET, a_csv_row, a_market_submission
-from tests.integration.ingest.served import REPO, served_ingest
+from tests.integration.ingest.served import served_ingest
+from tests.servers import REPO
 
 TOKEN = secrets.token_urlsafe(24)
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

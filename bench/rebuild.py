@@ -23,7 +23,6 @@ import argparse
 import asyncio
 import dataclasses
 import os
-import subprocess
 import uuid
 from pathlib import Path
 
@@ -35,7 +34,7 @@ from bench.indicators_freshness import start_service, wait_caught_up
 from bench.pipeline_stack import import_floor_mb, memory_figure
 from services.clauses.app import INPUT_TOPICS
 from shared.topics import CLAUSE_AGGREGATES, INDICATOR_SNAPSHOTS, MARKETS
-from tests.servers import free_port
+from tests.servers import free_port, stop
 
 SECTION = "Rebuild from scratch (clauses, then indicators)"
 
@@ -81,12 +80,7 @@ async def indicators_phase(bootstrap: str, prefix: str) -> tuple[Phase, Figure]:
             "memory.indicators-rebuild", SECTION, "indicators", process.pid, "once caught up"
         )
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        stop(process)
     return Phase(seconds, baseline, records), memory
 
 

@@ -110,7 +110,7 @@ def api_router(reader: Reader, registry: CollectorRegistry) -> APIRouter:
     @router.get("/v1/markets/{market_id}/clause")
     def clause(market_id: str) -> ClauseStatus:
         """Hours owed to date against hours realised, and the status, of one market."""
-        status = None if "\x00" in market_id else reader.clause(market_id)
+        status = reader.clause(market_id)
         if status is None:
             raise HTTPException(
                 404,

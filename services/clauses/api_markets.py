@@ -18,8 +18,7 @@ def overview_router(reader: Reader, markets: MarketQueries, *, threshold: int) -
         """Commitment, clause status, hours by month, people by gender and contract type.
 
         People counts go through small-cell suppression (a hidden cell has no figure)."""
-        # PostgreSQL text cannot hold NUL: such an id is unknown, not a server error
-        facts = None if "\x00" in market_id else markets.market(market_id)
+        facts = markets.market(market_id)
         if facts is None:
             raise HTTPException(404, f"marché {market_id} : inconnu du suivi des clauses")
         months = [

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from services.clauses.overview import Person
-from services.clauses.sql import table_of
+from services.clauses.sql import storable, table_of
 from services.clauses.tables import ContractRow, LineRow, MarketRow, ReportRow
 from shared.events import InsertionCommitment
 
@@ -30,6 +30,8 @@ class MarketQueries:
 
     def market(self, market_id: str) -> MarketFacts | None:
         """The latest version of the market, or None when it was never notified."""
+        if not storable(market_id):
+            return None
         table = table_of(MarketRow)
         with self.engine.connect() as connection:
             row = connection.execute(select(table).where(table.c.market_id == market_id)).first()

@@ -8,7 +8,7 @@ from sqlalchemy.engine import Engine
 
 from services.clauses.domain.facts import from_hundredths
 from services.clauses.rows import AnyRow, aggregate_of
-from services.clauses.sql import table_of
+from services.clauses.sql import storable, table_of
 from services.clauses.tables import ClauseStatusRow, DistinctCountRow, HoursCellRow
 from shared.aggregates import ClauseStatus, DistinctCount, HoursCell, aggregate_key
 
@@ -86,6 +86,8 @@ class SqlReader:
 
     def clause(self, market_id: str) -> ClauseStatus | None:
         """One market's clause status, if it has a commitment."""
+        if not storable(market_id):
+            return None
         table = table_of(ClauseStatusRow)
         with self.engine.connect() as connection:
             row = connection.execute(select(table).where(table.c.market_id == market_id)).first()

@@ -115,3 +115,9 @@ def delete_where(
     for start in range(0, len(values), _CHUNK):
         chunk = values[start : start + _CHUNK]
         connection.execute(delete(table).where(table.c[column].in_(chunk)))
+
+
+def storable(text: str) -> bool:
+    """Whether a text can be stored at all: PostgreSQL text cannot hold NUL, so no row has a
+    value with one (asking would be a server error)."""
+    return "\x00" not in text

@@ -2,7 +2,6 @@
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -15,15 +14,7 @@ import httpx
 
 from tests.builders import TEST_PSEUDONYMISATION_KEY
 from tests.component.ingest.conftest import TOKENS
-
-REPO = Path(__file__).resolve().parents[3]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+from tests.servers import REPO, free_port, stop
 
 
 @contextmanager
@@ -69,9 +60,4 @@ def served_ingest(
             time.sleep(0.2)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
