@@ -20,7 +20,7 @@ from services.clauses.market_queries import MarketQueries
 from services.clauses.metrics import Metrics
 from services.clauses.outbox import Publish
 from services.clauses.pipeline import Pipeline
-from services.clauses.producer import direct_publisher, producer_for
+from services.clauses.producer import direct_publisher, outbox_batches
 from services.clauses.queries import SqlReader
 from services.clauses.settings import ClausesSettings
 from services.clauses.store import Published, SqlStore
@@ -125,10 +125,10 @@ async def run(clauses: Clauses) -> AsyncIterator[None]:
     """
     bootstrap = clauses.settings.kafka_bootstrap_servers
     await ensure_topics(bootstrap, clauses.topics)
-    producer = producer_for(bootstrap)
-    await producer.start()
+    batches = outbox_batches(bootstrap)
+    await batches.start()
     try:
-        clauses.pipeline.outbox.publish = direct_publisher(producer, clauses.topics[-1].name)
+        clauses.pipeline.outbox.publish = direct_publisher(batches, clauses.topics[-1].name)
         await clauses.broker.connect()
         await prepare(clauses)
         await clauses.broker.start()
@@ -139,7 +139,7 @@ async def run(clauses: Clauses) -> AsyncIterator[None]:
             ticker.cancel()
             await clauses.broker.stop()
     finally:
-        await producer.stop()
+        await batches.stop()
 
 
 async def _tick(clauses: Clauses) -> None:

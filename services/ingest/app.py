@@ -30,7 +30,6 @@ from services.ingest.publisher import (
     EventPublisher,
 )
 from services.ingest.raw_intake import RawIntake
-from services.ingest.record_batches import RecordBatches
 from services.ingest.settings import IngestSettings
 from services.ingest.store import POSTGRESQL_SETTINGS, SqlStore
 from services.ingest.topics_setup import end_offsets_of, partitions_of, prepare_topics
@@ -42,6 +41,7 @@ from services.ingest.web.router import web_router
 from services.ingest.web.session import Signer, derived_key
 from shared.db import make_engine
 from shared.kafka import make_broker
+from shared.record_batches import RecordBatches
 
 # a record batch must stay under the topics' max.message.bytes (1 MiB for the event topics)
 RECORD_BATCH_BYTES = 512 * 1024

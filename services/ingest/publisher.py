@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING, Protocol
 
 from faststream.kafka import KafkaBroker
 
-from services.ingest.record_batches import Outgoing, RecordBatches
 from services.ingest.versions import Encoded
+from shared.record_batches import JSON_HEADERS, Outgoing, RecordBatches
 from shared.topics import topic_for
 
 if TYPE_CHECKING:
@@ -72,9 +72,6 @@ class BrokerDeadLetters:
                 pending.append(sent)
         if pending:
             await asyncio.gather(*pending)
-
-
-JSON_HEADERS = [("content-type", b"application/json")]
 
 
 class BatchPublisher:

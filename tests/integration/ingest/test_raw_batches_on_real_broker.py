@@ -12,10 +12,10 @@ from aiokafka import AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
 from services.ingest.app import IngestService, build_service, running
-from services.ingest.record_batches import Outgoing, RecordBatches
 from services.ingest.settings import IngestSettings
 from shared.events import WorkContractSigned, decode_event
 from shared.kafka import ensure_topics
+from shared.record_batches import Outgoing, RecordBatches
 from shared.topics import WORK_CONTRACTS, Topic
 from tests.builders import TEST_PSEUDONYMISATION_KEY, a_contract_submission, a_market_submission
 from tests.component.ingest.conftest import TOKENS

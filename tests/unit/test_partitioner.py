@@ -1,11 +1,11 @@
-"""The outbox producer's partitioner is Kafka's: a key lands where any client puts it."""
+"""The record batches' partitioner is Kafka's: a key lands where any client puts it."""
 
 from aiokafka.partitioner import DefaultPartitioner, murmur2
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.clauses.producer import murmur2 as fast_murmur2
-from services.clauses.producer import partition_of
+from shared.record_batches import murmur2 as fast_murmur2
+from shared.record_batches import partition_of
 
 
 @given(st.binary(max_size=300))
