@@ -9,11 +9,18 @@ from services.indicators.domain.facts import YearFacts
 from services.indicators.domain.governance import data_age, governance_measures
 from services.indicators.domain.market_axes import economic_measures, environmental_measures
 from services.indicators.domain.measures import Cell, Measure
-from services.indicators.domain.social import ALTERNANCE, social_measures
+from services.indicators.domain.social import CONTRACT_ROLL_UPS, social_measures
 from services.indicators.domain.targets import Targets, assess
 from shared.codes import ContractType, Gender
 from shared.indicators import IndicatorValue
 from shared.privacy import Partition, suppressed_cells
+
+
+def _roll_up(roll_up: str, kinds: tuple[ContractType, ...]) -> Partition[Cell]:
+    """A declared contract-type roll-up as the relation suppression protects."""
+    parts: tuple[Cell, ...] = tuple(("social.contracts_by_type", kind) for kind in kinds)
+    return Partition(("social.contracts_by_type", roll_up), parts)
+
 
 PARTITIONS: tuple[Partition[Cell], ...] = (
     Partition(
@@ -24,14 +31,10 @@ PARTITIONS: tuple[Partition[Cell], ...] = (
         ("social.contracts", None),
         tuple(("social.contracts_by_type", kind) for kind in ContractType),
     ),
-    Partition(
-        ("social.contracts_by_type", ALTERNANCE),
-        (
-            ("social.contracts_by_type", ContractType.APPRENTICESHIP),
-            ("social.contracts_by_type", ContractType.PROFESSIONALISATION),
-        ),
-    ),
+    *(_roll_up(roll_up, kinds) for roll_up, kinds in CONTRACT_ROLL_UPS.items()),
 )
+"""Every linear relation between published counts of people: each breakdown adds up to its
+total and each declared roll-up to its parts; suppression hides what they would reveal."""
 
 
 def measures_of(facts: YearFacts, previous: YearFacts | None) -> list[Measure]:

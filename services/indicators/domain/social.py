@@ -9,8 +9,11 @@ from shared.codes import ContractType, Gender, MarketCategory, SocialConsiderati
 
 ALTERNANCE = "alternance"
 ALTERNANCE_TYPES = (ContractType.APPRENTICESHIP, ContractType.PROFESSIONALISATION)
-CONTRACT_CELLS: tuple[str, ...] = (*ContractType, ALTERNANCE)
-"""Contract types as published: every code, plus the alternance roll-up."""
+CONTRACT_ROLL_UPS: dict[str, tuple[ContractType, ...]] = {ALTERNANCE: ALTERNANCE_TYPES}
+"""Roll-ups published beside the contract types, each the sum of its types (the relations
+small-cell suppression protects, see compute.PARTITIONS)."""
+CONTRACT_CELLS: tuple[str, ...] = (*ContractType, *CONTRACT_ROLL_UPS)
+"""Contract types as published: every code, plus the roll-ups."""
 
 
 def hours_measures(facts: YearFacts, previous: YearFacts | None) -> list[Measure]:
@@ -59,8 +62,9 @@ def contract_measures(facts: YearFacts) -> list[Measure]:
     """Work contracts signed, by type, and each type's share."""
     total = facts.count(CountedThing.CONTRACTS)
     by_type = facts.breakdown(CountedThing.CONTRACTS, "contract_type")
-    if ALTERNANCE not in by_type:  # a contract has one type: the roll-up is a plain sum
-        by_type[ALTERNANCE] = sum(by_type.get(kind, 0) for kind in ALTERNANCE_TYPES)
+    for roll_up, kinds in CONTRACT_ROLL_UPS.items():
+        if roll_up not in by_type:  # a contract has one type: the roll-up is a plain sum
+            by_type[roll_up] = sum(by_type.get(kind, 0) for kind in kinds)
     measures = [amount("social.contracts", total)]
     for kind in CONTRACT_CELLS:
         count = by_type.get(kind, 0)

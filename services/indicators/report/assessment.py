@@ -33,7 +33,8 @@ def _method(threshold: int, generated_at: datetime, applied: datetime | None) ->
         Paragraph(
             f"Secret statistique : aucune répartition de personnes ne publie une case de moins "
             f"de {threshold} personnes ; une telle case est masquée, ainsi que toute case qui "
-            "permettrait de la retrouver par différence."
+            "permettrait de la retrouver par différence, y compris en combinant les totaux et "
+            "les sous-totaux publiés (comme l'alternance)."
         ),
         Paragraph(f"{data} ; section générée le {generated_at.strftime('%d/%m/%Y à %H:%M UTC')}."),
     ]
