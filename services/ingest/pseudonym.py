@@ -72,8 +72,8 @@ class Pseudonymiser:
         """A keyed digest of some bytes (a refused message), never equal to a pseudonym.
 
         Keyed, so that a short message (a bare identifier) cannot be found again by hashing
-        every possible identifier; prefixed with a lower-case label, which no normalised
-        (upper-case) identifier starts with.
+        every possible identifier; prefixed with a label ending in NUL, which no normalised
+        identifier holds (control characters are removed).
         """
         keyed = self._keyed.copy()
         keyed.update(b"dead-letter\x00")

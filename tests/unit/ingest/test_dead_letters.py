@@ -1,6 +1,7 @@
 """A dead letter says why a raw message was refused and what shape it had, and never carries
 a beneficiary identifier (nor any other value), whatever the message's shape."""
 
+import copy
 import hashlib
 import json
 from datetime import date
@@ -284,6 +285,7 @@ documents = st.recursive(
 
 def planted(document: Any, identifier: str, where: int, how: int) -> Any:
     """The document with the identifier put somewhere in it, in one of several forms."""
+    document = copy.deepcopy(document)  # hypothesis's own value stays as it was drawn
     forms: list[Any] = [
         identifier,
         f"note : {identifier} (voir dossier)",
