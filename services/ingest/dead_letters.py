@@ -13,8 +13,8 @@ what kind of value it was ("<texte de 13 caractères>", "<nombre>"), except code
 schema's closed lists, booleans, null, and dates written YYYY-MM-DD / periods YYYY-MM in
 the date fields. Lists show their first elements and how many more. Unparsed messages (not
 UTF-8, not JSON, truncated, empty, too large) have no document: their reason, size and
-digest say what happened. The digest is keyed (HMAC with the pseudonymisation key): a
-bare identifier cannot be found again by hashing every possible one.
+digest say what happened. The digest is keyed (HMAC with the pseudonymisation key of the
+SHA-256): a bare identifier cannot be found again by hashing every possible one.
 
 The key is the keyed digest of the original key (a contractor may key by person). Headers:
 `dead-letter-reason`, `dead-letter-detail` (JSON list of {code, message in French, field,
@@ -24,6 +24,7 @@ locations reduced to the schema's names and list positions), `source-topic`,
 """
 
 import enum
+import hashlib
 import json
 import re
 import typing
@@ -237,15 +238,25 @@ def safe_detail(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return detail
 
 
-def dead_letter(record: Any, refusal: Refusal, digest: Callable[[bytes], str]) -> DeadLetter:
-    """The dead letter of a consumer record (aiokafka's ConsumerRecord); `digest` is keyed."""
+def keyed_digest(data: bytes, pseudonymise: Callable[[str], str]) -> str:
+    """The keyed hash (HMAC with the pseudonymisation key) of the bytes' SHA-256, hex.
+
+    Keyed, so that a short message (a bare identifier) cannot be found again by hashing
+    every possible identifier; never a beneficiary's pseudonym: what is hashed is 76
+    characters long, a beneficiary identifier at most 64.
+    """
+    return pseudonymise("dead-letter:" + hashlib.sha256(data).hexdigest())
+
+
+def dead_letter(record: Any, refusal: Refusal, pseudonymise: Callable[[str], str]) -> DeadLetter:
+    """The dead letter of a consumer record (aiokafka's ConsumerRecord)."""
     original: bytes = record.value or b""
     document = None if refusal.reason in _NOT_PARSED else redacted_document(original)
     body = {
         "dead_letter_version": DEAD_LETTER_VERSION,
         "reason": refusal.reason,
         "size": len(original),
-        "digest": digest(original),
+        "digest": keyed_digest(original, pseudonymise),
         "document": document,
     }
     headers = {
@@ -256,6 +267,6 @@ def dead_letter(record: Any, refusal: Refusal, digest: Callable[[bytes], str]) -
         "source-offset": str(record.offset),
         "source-timestamp": str(record.timestamp),
     }
-    key = None if record.key is None else digest(record.key).encode()
+    key = None if record.key is None else keyed_digest(record.key, pseudonymise).encode()
     value = json.dumps(body, ensure_ascii=False).encode()
     return DeadLetter(key, value, headers, refusal.reason)

@@ -68,17 +68,5 @@ class Pseudonymiser:
         keyed.update(normalise_identifier(raw_identifier).encode())
         return keyed.hexdigest()
 
-    def digest(self, data: bytes) -> str:
-        """A keyed digest of some bytes (a refused message), never equal to a pseudonym.
-
-        Keyed, so that a short message (a bare identifier) cannot be found again by hashing
-        every possible identifier; prefixed with a label ending in NUL, which no normalised
-        identifier holds (control characters are removed).
-        """
-        keyed = self._keyed.copy()
-        keyed.update(b"dead-letter\x00")
-        keyed.update(data)
-        return keyed.hexdigest()
-
     def __repr__(self) -> str:
         return "Pseudonymiser(key=***)"

@@ -1,6 +1,6 @@
 """The raw topic's batches go through the same use case; refusals become dead letters."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,7 +9,6 @@ from services.ingest.dead_letters import DeadLetter, dead_letter
 from services.ingest.errors import problem_item
 from services.ingest.markets_view import MarketsView
 from services.ingest.metrics import IngestMetrics
-from services.ingest.pseudonym import Pseudonymiser
 from services.ingest.publisher import DeadLetterSink
 from services.ingest.raw_models import (
     RawInvoice,
@@ -37,7 +36,7 @@ class RawIntake:
 
     ingestor: Ingestor
     tokens: TokenRegistry
-    pseudonymise: Pseudonymiser
+    pseudonymise: Callable[[str], str]
     sink: DeadLetterSink
     metrics: IngestMetrics
     max_message_bytes: int
@@ -70,7 +69,7 @@ class RawIntake:
                 record.value, record.headers, self.tokens, self.max_message_bytes, senders
             )
             if isinstance(read, Refusal):
-                letters.append(dead_letter(record, read, self.pseudonymise.digest))
+                letters.append(dead_letter(record, read, self.pseudonymise))
             else:
                 units.append((record, self.unit_of(*read)))
         phases: list[list[tuple[Any, Unit]]] = [[], [], []]
@@ -82,8 +81,7 @@ class RawIntake:
             outcomes = await self.ingestor.process([unit for _, unit in batch], per_sender=True)
             for (record, _), outcome in zip(batch, outcomes, strict=True):
                 if isinstance(outcome, Refused):
-                    refusal = self._refusal(outcome)
-                    letters.append(dead_letter(record, refusal, self.pseudonymise.digest))
+                    letters.append(dead_letter(record, self._refusal(outcome), self.pseudonymise))
         if letters:
             await self.sink.send(letters)
             for letter in letters:

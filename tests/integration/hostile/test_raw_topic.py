@@ -7,6 +7,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaProducer
 
+from services.ingest.dead_letters import keyed_digest
 from shared.events import WorkContractSigned, decode_event
 from shared.topics import WORK_CONTRACTS
 from tests.builders import RAW_BENEFICIARY, a_contract_submission, a_market_submission
@@ -223,8 +224,11 @@ async def test_every_hostile_message_is_dead_lettered_with_its_reason_and_the_ne
     )
     await producer.start()
     topics = [live.settings.dead_letter_topic, WORK_CONTRACTS.name]
-    digest = live.service.pseudonymise.digest  # dead letters are keyed by the key's digest
-    name_of = {digest(f"{market_id}:{name}".encode()).encode(): name for name, *_ in poison}
+    # dead letters are keyed by the keyed digest of the refused message's key
+    name_of = {
+        keyed_digest(f"{market_id}:{name}".encode(), live.service.pseudonymise).encode(): name
+        for name, *_ in poison
+    }
     try:
         async with TopicReader(live.bootstrap, topics) as reader:
             for name, value, headers, _ in poison:
