@@ -34,10 +34,15 @@ def make_broker(
 
 
 def topic_config(topic: Topic) -> dict[str, str]:
-    """Broker-side configuration of a topic: event logs are kept forever (they are the truth)."""
+    """Broker-side configuration of a topic: event logs are kept forever (they are the truth),
+    others as long as their topic says."""
     if topic.compacted:
         return {"cleanup.policy": "compact", "min.cleanable.dirty.ratio": "0.1"}
-    return {"cleanup.policy": "delete", "retention.ms": "-1", "retention.bytes": "-1"}
+    return {
+        "cleanup.policy": "delete",
+        "retention.ms": str(topic.retention_ms),
+        "retention.bytes": "-1",
+    }
 
 
 async def ensure_topics(bootstrap_servers: str, topics: Iterable[Topic] = ALL_TOPICS) -> None:

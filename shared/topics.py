@@ -13,12 +13,14 @@ from shared.events import (
 
 @dataclass(frozen=True, slots=True)
 class Topic:
-    """A topic, how many partitions it has and whether it is compacted."""
+    """A topic, how many partitions it has, whether it is compacted and how long a record is
+    kept when it is not (-1: forever)."""
 
     name: str
     description: str
     partitions: int = 3
     compacted: bool = False
+    retention_ms: int = -1
 
 
 MARKETS = Topic("insertion.markets.v1", "Markets notified (MarketNotified), keyed by market id")
@@ -33,7 +35,9 @@ RAW_SUBMISSIONS = Topic(
     "insertion.raw-submissions.v1", "Events posted straight to Kafka by contractors, unvalidated"
 )
 DEAD_LETTER = Topic(
-    "insertion.dead-letter.v1", "Refused raw submissions with the reason and the original bytes"
+    "insertion.dead-letter.v1",
+    "Refused raw submissions: the reason and the redacted shape, never the values",
+    retention_ms=30 * 24 * 3600 * 1000,  # an operator's month to look; ingest may set another
 )
 CLAUSE_AGGREGATES = Topic(
     "insertion.clause-aggregates.v1", "Aggregate changes, keyed by aggregate key", compacted=True

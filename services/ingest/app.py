@@ -166,6 +166,7 @@ async def running(service: IngestService) -> AsyncIterator[None]:
         dead_letter_topic=settings.dead_letter_topic,
         max_message_bytes=settings.raw_topic_max_message_bytes,
         raw_retention_ms=settings.raw_retention_ms,
+        dead_letter_retention_ms=settings.dead_letter_retention_ms,
     )
     service.store.create_tables()
     consumer = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap_servers)

@@ -1,26 +1,75 @@
-"""Dead letters: the original bytes (identifiers pseudonymised) with why and where from.
+"""Dead letters: why a raw message was refused and what shape it had, never what it said.
 
-A dead letter is the refused message's own value, keyed as it was, on the dead-letter
-topic, with headers: `dead-letter-reason` (English code), `dead-letter-detail` (JSON list of
-{code, message in French, field, location}), `source-topic`, `source-partition`,
-`source-offset`, `source-timestamp` and `dead-letter-redacted` (how many beneficiary
-identifiers were replaced by `pseudonym:<hmac>`). The sender's token is never copied.
+The dead-letter topic is kept for weeks and read by operators: a refused message may hold a
+beneficiary identifier anywhere (a number, a list, an escaped key, a note, an unknown field),
+so nothing of its values is copied. A dead letter's value is a JSON object of our own:
+
+    {"dead_letter_version": 2, "reason": ..., "size": bytes, "digest": keyed hex,
+     "document": the structural redaction, or null}
+
+The structural redaction is the parsed document with its keys kept only when the raw
+schema knows them (an unknown key becomes "<champ inconnu n>") and every value replaced by
+what kind of value it was ("<texte de 13 caractères>", "<nombre>"), except codes of the
+schema's closed lists, booleans, null, and dates written YYYY-MM-DD / periods YYYY-MM in
+the date fields. Lists show their first elements and how many more. Unparsed messages (not
+UTF-8, not JSON, truncated, empty, too large) have no document: their reason, size and
+digest say what happened. The digest is keyed (HMAC with the pseudonymisation key of the
+SHA-256): a bare identifier cannot be found again by hashing every possible one.
+
+The key is the keyed digest of the original key (a contractor may key by person). Headers:
+`dead-letter-reason`, `dead-letter-detail` (JSON list of {code, message in French, field,
+location}: codes, messages of our own wording with no value of the message, fields and
+locations reduced to the schema's names and list positions), `source-topic`,
+`source-partition`, `source-offset`, `source-timestamp`. The sender's token is never copied.
 """
 
+import enum
+import hashlib
 import json
 import re
-from collections.abc import Callable
+import typing
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from services.ingest.raw_read import Refusal
+from pydantic import BaseModel
 
+from services.ingest.errors import WORDED_CODES
+from services.ingest.raw_models import RawInvoice, RawMarket, RawMonthlyHours, RawWorkContract
+from services.ingest.raw_read import READ_REASONS, Refusal
+
+DEAD_LETTER_VERSION = 2
 _MAX_DETAIL_ITEMS = 50
-# "beneficiary_id": "..." (also misspelt keys, also cut short at the end of a truncated message)
-_E = rb"(?:e|\xc3\xa9)"  # e or é in UTF-8
-_IDENTIFIER_VALUE = re.compile(
-    rb'("b' + _E + rb"n" + _E + rb'f[^"]{0,40}"\s*:\s*)"((?:[^"\\]|\\.)*)("|$)', re.IGNORECASE
-)
+_MAX_LIST_ITEMS = 20
+_MAX_DEPTH = 16
+_MAX_NODES = 2000
+_UNKNOWN = "<champ inconnu>"
+_CODE = re.compile(r"[a-z][a-z_]{0,63}")  # our codes and pydantic's: no digits, no value
+_INDEX = re.compile(r"[0-9]{1,5}")  # lists hold at most 10 000 lines
+_PATH_PART = re.compile(r"\[([^\]]*)\]|([^.\[\]]+)")
+_DATE = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])")
+_PERIOD = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
+_NOT_PARSED = frozenset({"empty", "too_large", "not_utf8", "not_json", "truncated_json"})
+
+# what a broken rule means, in words of our own: the rules' messages quote the submission
+_RULE_MESSAGES = {
+    "forbidden": "hors du périmètre du jeton (marché, SIRET ou type de soumission)",
+    "unknown_market": "marché inconnu (jamais notifié, ou référentiel des marchés en retard)",
+    "period_in_future": "la période est dans le futur",
+    "notification_in_future": "la date de notification est dans le futur",
+    "contract_ends_before_start": "la date de fin précède la date de début",
+    "too_many_lines": "trop de lignes pour un rapport mensuel",
+    "negative_hours": "le nombre d'heures doit être positif ou nul",
+    "hours_above_ceiling": "heures du mois au-delà du plafond mensuel pour une personne",
+    "unknown_contract": "contrat inconnu : transmettez d'abord le contrat",
+    "contract_other_market": "le contrat relève d'un autre marché",
+    "contract_other_employer": "le contrat a été signé avec un autre employeur",
+    "beneficiary_mismatch": "ce bénéficiaire n'est pas celui du contrat",
+    "period_before_contract_start": "la période précède le début du contrat",
+    "duplicate_line": "le contrat figure deux fois pour la période",
+    "contract_conflict": "le contrat est décrit autrement dans la même soumission",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,38 +82,191 @@ class DeadLetter:
     reason: str
 
 
-def redact(value: bytes, pseudonymise: Callable[[str], str]) -> tuple[bytes, int]:
-    """The bytes with every beneficiary identifier replaced by its pseudonym, and how many."""
-    count = 0
+@dataclass(frozen=True, slots=True)
+class _Schema:
+    """What the raw schema names: its fields, the closed lists of codes, the date fields."""
 
-    def replace(match: re.Match[bytes]) -> bytes:
-        nonlocal count
-        count += 1
-        raw = match.group(2)
-        try:
-            identifier = json.loads(b'"' + raw + b'"')
-        except ValueError:
-            identifier = raw.decode("utf-8", errors="replace")
-        return match.group(1) + b'"pseudonym:' + pseudonymise(str(identifier)).encode() + b'"'
+    fields: frozenset[str]
+    codes: dict[str, frozenset[Any]]
+    dates: frozenset[str]
 
-    return _IDENTIFIER_VALUE.sub(replace, value), count
+
+def _walk(annotation: Any) -> Iterable[Any]:
+    """Every type an annotation is made of (through unions, lists, Annotated...)."""
+    yield annotation
+    for argument in typing.get_args(annotation):
+        yield from _walk(argument)
+
+
+def _schema_of(models: Iterable[type[BaseModel]]) -> _Schema:
+    fields: set[str] = set()
+    codes: dict[str, set[Any]] = {}
+    dates: set[str] = set()
+    pending, seen = list(models), set()
+    while pending:
+        model = pending.pop()
+        if model in seen:
+            continue
+        seen.add(model)
+        for name, info in model.model_fields.items():
+            fields.add(name)
+            if name == "period":  # a constrained str
+                dates.add(name)
+            for part in _walk(info.annotation):
+                origin = typing.get_origin(part)
+                if isinstance(part, type) and issubclass(part, BaseModel):
+                    pending.append(part)
+                elif isinstance(part, type) and issubclass(part, enum.Enum):
+                    codes.setdefault(name, set()).update(member.value for member in part)
+                elif origin is typing.Literal:
+                    codes.setdefault(name, set()).update(typing.get_args(part))
+                elif part is date:
+                    dates.add(name)
+    return _Schema(frozenset(fields), {n: frozenset(v) for n, v in codes.items()}, frozenset(dates))
+
+
+SCHEMA = _schema_of([RawMarket, RawInvoice, RawWorkContract, RawMonthlyHours])
+
+
+class _Pairs(list[tuple[str, Any]]):
+    """A JSON object as written: every key in order, duplicates kept."""
+
+
+class _Redaction:
+    """The structural redaction of one parsed document (bounded in depth and size)."""
+
+    def __init__(self) -> None:
+        self.nodes = 0
+
+    def of(self, value: Any, field: str | None, depth: int) -> Any:
+        self.nodes += 1
+        if self.nodes > _MAX_NODES:
+            return "<…>"
+        if isinstance(value, _Pairs):
+            if depth >= _MAX_DEPTH:
+                return "<objet trop imbriqué>"
+            return self._object(value, depth)
+        if isinstance(value, list):
+            if depth >= _MAX_DEPTH:
+                return "<liste trop imbriquée>"
+            shown: list[Any] = [self.of(item, field, depth + 1) for item in value[:_MAX_LIST_ITEMS]]
+            if len(value) > _MAX_LIST_ITEMS:
+                shown.append(f"<et {len(value) - _MAX_LIST_ITEMS} autre(s) élément(s)>")
+            return shown
+        if value is None or isinstance(value, bool):
+            return value
+        if field is not None and _is_code(value, SCHEMA.codes.get(field, frozenset())):
+            return value
+        if isinstance(value, str):
+            if field in SCHEMA.dates and (_DATE.fullmatch(value) or _PERIOD.fullmatch(value)):
+                return value
+            return f"<texte de {len(value)} caractère(s)>"
+        return "<nombre>"
+
+    def _object(self, pairs: _Pairs, depth: int) -> dict[str, Any]:
+        shown: dict[str, Any] = {}
+        unknown = 0
+        for key, item in pairs:
+            if key in SCHEMA.fields:
+                name, field = key, key
+                twins = 1
+                while name in shown:
+                    twins += 1
+                    name = f"{key} <en double {twins}>"
+            else:
+                unknown += 1
+                name, field = f"<champ inconnu {unknown}>", None
+            shown[name] = self.of(item, field, depth + 1)
+        return shown
+
+
+def _is_code(value: Any, codes: frozenset[Any]) -> bool:
+    # bool is an int: `True == 1` must not show a schema version of true as 1
+    return type(value) in (str, int) and value in codes
+
+
+def redacted_document(value: bytes) -> Any:
+    """The structural redaction of a message, or None when it is not JSON."""
+    try:
+        document = json.loads(value.decode("utf-8"), object_pairs_hook=_Pairs)
+        return _Redaction().of(document, None, 0)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return None
+
+
+def safe_location(location: Any) -> str | None:
+    """A location with only the schema's names and list positions left."""
+    if not isinstance(location, str) or not location:
+        return None
+    shown = ""
+    for index, name in _PATH_PART.findall(location):
+        if not name:
+            shown += f"[{index}]" if _INDEX.fullmatch(index) else f"[{_UNKNOWN}]"
+        else:
+            part = name if name in SCHEMA.fields else _UNKNOWN
+            shown += f".{part}" if shown else part
+    return shown or None
+
+
+def _message(code: str, item: dict[str, Any]) -> str:
+    if code in READ_REASONS or code in WORDED_CODES:
+        # raw_read's own explanations, and pydantic's as errors.py words them from the
+        # schema's constraints: neither quotes the message
+        return str(item.get("message") or code)
+    if code in _RULE_MESSAGES:
+        return _RULE_MESSAGES[code]
+    if code == "value_error":
+        return "valeur invalide"
+    return f"refusé : « {code} »"
+
+
+def safe_detail(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The refusal's items with no value of the refused message in them."""
+    detail: list[dict[str, Any]] = []
+    for item in items[:_MAX_DETAIL_ITEMS]:
+        raw_code = item.get("code")
+        code = raw_code if isinstance(raw_code, str) and _CODE.fullmatch(raw_code) else "invalid"
+        shown: dict[str, Any] = {"code": code, "message": _message(code, item)}
+        field = item.get("field")
+        if isinstance(field, str):
+            shown["field"] = field if field in SCHEMA.fields else _UNKNOWN
+        if (location := safe_location(item.get("location"))) is not None:
+            shown["location"] = location
+        detail.append(shown)
+    if len(items) > _MAX_DETAIL_ITEMS:
+        detail.append({"code": "more", "message": f"et {len(items) - _MAX_DETAIL_ITEMS} autre(s)"})
+    return detail
+
+
+def keyed_digest(data: bytes, pseudonymise: Callable[[str], str]) -> str:
+    """The keyed hash (HMAC with the pseudonymisation key) of the bytes' SHA-256, hex.
+
+    Keyed, so that a short message (a bare identifier) cannot be found again by hashing
+    every possible identifier; never a beneficiary's pseudonym: what is hashed is 76
+    characters long, a beneficiary identifier at most 64.
+    """
+    return pseudonymise("dead-letter:" + hashlib.sha256(data).hexdigest())
 
 
 def dead_letter(record: Any, refusal: Refusal, pseudonymise: Callable[[str], str]) -> DeadLetter:
     """The dead letter of a consumer record (aiokafka's ConsumerRecord)."""
-    value, redacted = redact(record.value or b"", pseudonymise)
-    detail = refusal.detail[:_MAX_DETAIL_ITEMS]
-    if len(refusal.detail) > _MAX_DETAIL_ITEMS:
-        detail.append(
-            {"code": "more", "message": f"et {len(refusal.detail) - _MAX_DETAIL_ITEMS} autre(s)"}
-        )
+    original: bytes = record.value or b""
+    document = None if refusal.reason in _NOT_PARSED else redacted_document(original)
+    body = {
+        "dead_letter_version": DEAD_LETTER_VERSION,
+        "reason": refusal.reason,
+        "size": len(original),
+        "digest": keyed_digest(original, pseudonymise),
+        "document": document,
+    }
     headers = {
         "dead-letter-reason": refusal.reason,
-        "dead-letter-detail": json.dumps(detail, ensure_ascii=False),
-        "dead-letter-redacted": str(redacted),
+        "dead-letter-detail": json.dumps(safe_detail(refusal.detail), ensure_ascii=False),
         "source-topic": record.topic,
         "source-partition": str(record.partition),
         "source-offset": str(record.offset),
         "source-timestamp": str(record.timestamp),
     }
-    return DeadLetter(record.key, value, headers, refusal.reason)
+    key = None if record.key is None else keyed_digest(record.key, pseudonymise).encode()
+    value = json.dumps(body, ensure_ascii=False).encode()
+    return DeadLetter(key, value, headers, refusal.reason)

@@ -47,6 +47,10 @@ _FRENCH: dict[str, str] = {
 }
 
 
+# the codes whose message is worded from the schema's constraints alone, never the input
+WORDED_CODES = frozenset(_FRENCH)
+
+
 def _french(error: ErrorDetails, sensitive: bool) -> str:
     template = _FRENCH.get(error["type"])
     if template is not None:

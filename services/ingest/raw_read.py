@@ -17,6 +17,21 @@ from services.ingest.raw_models import (
 )
 
 Headers = Sequence[tuple[str, bytes | None]]
+# the refusals decided here, each explained in words of its own (never quoting the message)
+READ_REASONS = frozenset(
+    {
+        "empty",
+        "too_large",
+        "missing_token",
+        "unknown_token",
+        "not_utf8",
+        "not_json",
+        "truncated_json",
+        "not_an_object",
+        "unknown_schema_version",
+        "unknown_type",
+    }
+)
 
 
 class Authenticator(Protocol):
@@ -76,9 +91,8 @@ def _why_invalid(value: bytes, error: ValidationError) -> Refusal:
     if not isinstance(document, dict):
         return refusal("not_an_object", "un objet JSON est attendu")
     version = document.get("schema_version", RAW_SCHEMA_VERSION)
-    if version != RAW_SCHEMA_VERSION:
-        shown = str(version)[:20]
-        message = f"version de schéma {shown} inconnue : seule la {RAW_SCHEMA_VERSION} est lue"
+    if version != RAW_SCHEMA_VERSION:  # not quoted: it may hold anything, an identifier too
+        message = f"version de schéma inconnue : seule la {RAW_SCHEMA_VERSION} est lue"
         return refusal("unknown_schema_version", message)
     kind = document.get("type")
     if not isinstance(kind, str) or kind not in KIND_OF_TYPE:

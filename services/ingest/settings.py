@@ -38,6 +38,11 @@ class IngestSettings(ServiceSettings):
     raw_retention_ms: int = Field(
         default=7 * 24 * 3600 * 1000, description="How long raw submissions stay on their topic"
     )
+    dead_letter_retention_ms: int = Field(
+        default=DEAD_LETTER.retention_ms,
+        gt=0,
+        description="How long dead letters stay on their topic (bounded: never forever)",
+    )
     raw_group_id: str = "ingest-raw"
     raw_batch_size: int = Field(default=1000, gt=0)
     raw_topic: str = RAW_SUBMISSIONS.name

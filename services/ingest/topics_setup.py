@@ -17,22 +17,22 @@ async def prepare_topics(
     dead_letter_topic: str,
     max_message_bytes: int,
     raw_retention_ms: int,
+    dead_letter_retention_ms: int,
 ) -> None:
-    """Create missing topics; let the raw and dead-letter topics take messages that big.
+    """Create missing topics; let the raw and dead-letter topics take messages that big, and
+    keep them only as long as configured (created so, and corrected on an existing topic).
 
-    Without this the broker refuses a raw message above 1 MiB at produce time, and the
-    dead letter of an oversized submission could not carry its original bytes.
+    Without this the broker refuses a raw message above 1 MiB at produce time; and a
+    dead-letter topic created by an earlier version (or another service) kept its records
+    forever.
     """
-    raw = Topic(raw_topic, RAW_SUBMISSIONS.description)
-    dead = Topic(dead_letter_topic, DEAD_LETTER.description)
-    await ensure_topics(bootstrap, {*ALL_TOPICS, raw, dead})
+    raw = Topic(raw_topic, RAW_SUBMISSIONS.description, retention_ms=raw_retention_ms)
+    dead = Topic(dead_letter_topic, DEAD_LETTER.description, retention_ms=dead_letter_retention_ms)
+    others = {topic for topic in ALL_TOPICS if topic.name not in {raw_topic, dead_letter_topic}}
+    await ensure_topics(bootstrap, {*others, raw, dead})
     size = str(max_message_bytes)
     configs = {
-        raw_topic: {
-            **topic_config(raw),
-            "max.message.bytes": size,
-            "retention.ms": str(raw_retention_ms),
-        },
+        raw_topic: {**topic_config(raw), "max.message.bytes": size},
         dead_letter_topic: {**topic_config(dead), "max.message.bytes": size},
     }
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)

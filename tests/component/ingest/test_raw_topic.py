@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 
+from services.ingest.dead_letters import keyed_digest
 from shared.events import MonthlyHoursReported, WorkContractSigned
 from shared.topics import MONTHLY_HOURS, WORK_CONTRACTS
 from tests.builders import (
@@ -85,19 +86,27 @@ async def test_a_poison_message_is_dead_lettered_with_its_reason_and_the_next_go
     assert len(ingest.events(WORK_CONTRACTS.name)) == 1
 
 
-async def test_a_dead_letter_keeps_the_original_bytes_but_the_identifier(ingest: Harness) -> None:
+async def test_a_dead_letter_keeps_the_shape_and_the_codes_but_no_value(ingest: Harness) -> None:
     await with_market(ingest)
-    original = poison(gender="robot")
+    original = poison(gender="robot", beneficiary_id=[RAW_BENEFICIARY], note=RAW_BENEFICIARY)
 
-    await send(ingest, original, token(CONTRACTOR))
+    await send(ingest, original, token(CONTRACTOR), key=RAW_BENEFICIARY.encode())
 
     [(letter, headers)] = ingest.dead_letters
-    assert letter.replace(b"pseudonym:", b"") != original
+    assert RAW_BENEFICIARY.encode() not in letter
     restored = json.loads(letter)
-    assert restored["beneficiary_id"].startswith("pseudonym:")
-    assert {k: v for k, v in restored.items() if k != "beneficiary_id"} == {
-        k: v for k, v in json.loads(original).items() if k != "beneficiary_id"
-    }
-    assert headers["dead-letter-redacted"] == "1"
+    assert restored["reason"] == "unknown_code"
+    assert restored["size"] == len(original)
+    assert restored["digest"] == keyed_digest(original, ingest.service.pseudonymise)
+    shape = restored["document"]
+    assert set(shape) == {*json.loads(original)} - {"note"} | {"<champ inconnu 1>"}
+    assert shape["beneficiary_id"] == [f"<texte de {len(RAW_BENEFICIARY)} caractère(s)>"]
+    assert shape["contract_type"] == CONTRACT["contract_type"]
+    assert shape["gender"] == "<texte de 5 caractère(s)>"
+    assert "dead-letter-redacted" not in headers
     detail = json.loads(headers["dead-letter-detail"])
-    assert [(item["code"], item["location"]) for item in detail] == [("enum", "gender")]
+    assert [(item["code"], item["location"]) for item in detail] == [
+        ("string_type", "beneficiary_id"),
+        ("enum", "gender"),
+        ("extra_forbidden", "<champ inconnu>"),
+    ]

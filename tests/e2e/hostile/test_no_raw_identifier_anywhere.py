@@ -48,8 +48,17 @@ NAMES = [
     "raw_contract",
     "raw_refused",
     "raw_truncated",
+    # refused raw messages holding the identifier elsewhere than a beneficiary_id string
+    "raw_number",
+    "raw_list",
+    "raw_note",
+    "raw_as_key",
+    "raw_not_json",
+    "raw_message_key",
 ]
 IDS = {name: raw_identifier("nir" if i % 2 else "ben") for i, name in enumerate(NAMES)}
+IDS["raw_number"] = raw_identifier("nir")  # sent as a JSON number
+RAW_REFUSED = 8  # raw messages dead-lettered
 
 
 @dataclass(frozen=True)
@@ -133,18 +142,28 @@ async def feed(stack: Stack) -> list[httpx.Response]:
     raw_ok = {"type": "work_contract", **contract("raw_contract")}
     raw_bad = {"type": "work_contract", **contract("raw_refused", contract_type="cdi_forever")}
     truncated = json.dumps({"type": "work_contract", **contract("raw_truncated")}).encode()
+    raw = {"type": "work_contract", **contract("raw_contract")}
+    shapes: list[tuple[bytes, str]] = [
+        (json.dumps({**raw, "beneficiary_id": int(IDS["raw_number"])}).encode(), market_id),
+        (json.dumps({**raw, "beneficiary_id": [IDS["raw_list"]]}).encode(), market_id),
+        (json.dumps({**raw, "notes": f"voir {IDS['raw_note']}"}).encode(), market_id),
+        (json.dumps({**raw, IDS["raw_as_key"]: True}).encode(), market_id),
+        (f"beneficiary_id={IDS['raw_not_json']}".encode(), market_id),
+        (b"not json", IDS["raw_message_key"]),  # a producer keying by person
+    ]
     producer = AIOKafkaProducer(bootstrap_servers=stack.kafka, acks="all")
     await producer.start()
     try:
-        for value in (
-            json.dumps(raw_ok).encode(),
-            json.dumps(raw_bad).encode(),
-            truncated[: truncated.index(b"beneficiary_id") + 40],
-        ):
+        for value, key in [
+            (json.dumps(raw_ok).encode(), market_id),
+            (json.dumps(raw_bad).encode(), market_id),
+            (truncated[: truncated.index(b"beneficiary_id") + 40], market_id),
+            *shapes,
+        ]:
             await producer.send_and_wait(
                 RAW_SUBMISSIONS.name,
                 value,
-                key=market_id.encode(),
+                key=key.encode(),
                 headers=[("authorization", f"Bearer {stack.token}".encode())],
             )
     finally:
@@ -153,10 +172,10 @@ async def feed(stack: Stack) -> list[httpx.Response]:
 
 
 async def raw_topic_done(kafka: str) -> None:
-    """Two dead letters and the raw contract published (with the HTTP one: 2 contracts)."""
+    """The dead letters and the raw contract published (with the HTTP one: 2 contracts)."""
     for _ in range(240):
         ends = await end_offsets(kafka, [DEAD_LETTER.name, WORK_CONTRACTS.name])
-        if ends[DEAD_LETTER.name] >= 2 and ends[WORK_CONTRACTS.name] >= 5:
+        if ends[DEAD_LETTER.name] >= RAW_REFUSED and ends[WORK_CONTRACTS.name] >= 5:
             return
         await asyncio.sleep(0.25)
     raise AssertionError(f"the raw topic was not processed: {ends}")

@@ -1,11 +1,13 @@
 """Hostile messages on the raw topic: each is dead-lettered with its reason, the consumer
-goes on, and nothing of a refused message is published."""
+goes on, nothing of a refused message is published, and no dead letter carries the
+beneficiary identifier, wherever and however the message holds it."""
 
 import json
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
 
+from services.ingest.dead_letters import keyed_digest
 from shared.events import WorkContractSigned, decode_event
 from shared.topics import WORK_CONTRACTS
 from tests.builders import RAW_BENEFICIARY, a_contract_submission, a_market_submission
@@ -30,10 +32,80 @@ def encoded(document: Any) -> bytes:
     return json.dumps(document).encode()
 
 
+def escaped(text: str) -> str:
+    """Every character as a JSON \\u escape."""
+    return "".join(f"\\u{ord(char):04x}" for char in text)
+
+
 def corpus(m: str) -> list[tuple[str, bytes | None, list[tuple[str, bytes]], str]]:
     """(name, value, headers, the dead-letter reason expected), on market m."""
     valid = encoded(contract(m, "valid"))
+    person = RAW_BENEFICIARY
     return [
+        (
+            "identifier as a JSON number",
+            encoded(contract(m, "id-number", beneficiary_id=int(person))),
+            TOKEN,
+            "invalid_submission",
+        ),
+        (
+            "identifier in a list",
+            encoded(contract(m, "id-list", beneficiary_id=[person])),
+            TOKEN,
+            "invalid_submission",
+        ),
+        (
+            "key written with JSON escapes",
+            encoded(contract(m, "id-escaped-key", gender="robot")).replace(
+                b'"beneficiary_id"', f'"{escaped("beneficiary_id")}"'.encode()
+            ),
+            TOKEN,
+            "unknown_code",
+        ),
+        (
+            "identifier in free text",
+            encoded(contract(m, "id-text", notes=f"Mme Durand (NIR {person}), voir dossier")),
+            TOKEN,
+            "invalid_submission",
+        ),
+        (
+            "identifier in an unknown field",
+            encoded(contract(m, "id-unknown", nir=person)),
+            TOKEN,
+            "invalid_submission",
+        ),
+        (
+            "identifier as a key",
+            encoded({**contract(m, "id-key"), person: True}),
+            TOKEN,
+            "invalid_submission",
+        ),
+        (
+            "identifier nested in objects and lists",
+            encoded(contract(m, "id-nested", extra={"people": [{"refs": [[person]]}]})),
+            TOKEN,
+            "invalid_submission",
+        ),
+        (
+            "identifier as the schema version",
+            encoded(contract(m, "id-version", schema_version=person)),
+            TOKEN,
+            "unknown_schema_version",
+        ),
+        (
+            "identifier as the market",
+            encoded(contract(m, "id-market", market_id=person)),
+            TOKEN,
+            "rules_broken",
+        ),
+        ("not JSON with an identifier", f"beneficiary={person}".encode(), TOKEN, "not_json"),
+        (f"keyed by the person {person}", b"id=" + person.encode(), TOKEN, "not_json"),
+        (
+            "truncated after the identifier",
+            valid[: valid.index(person.encode()) + len(person)],
+            TOKEN,
+            "truncated_json",
+        ),
         ("not JSON", b"type=work_contract&hours=35", TOKEN, "not_json"),
         ("YAML", b"type: work_contract\nhours: 35\n", TOKEN, "not_json"),
         ("truncated", valid[: len(valid) // 3], TOKEN, "truncated_json"),
@@ -152,6 +224,11 @@ async def test_every_hostile_message_is_dead_lettered_with_its_reason_and_the_ne
     )
     await producer.start()
     topics = [live.settings.dead_letter_topic, WORK_CONTRACTS.name]
+    # dead letters are keyed by the keyed digest of the refused message's key
+    name_of = {
+        keyed_digest(f"{market_id}:{name}".encode(), live.service.pseudonymise).encode(): name
+        for name, *_ in poison
+    }
     try:
         async with TopicReader(live.bootstrap, topics) as reader:
             for name, value, headers, _ in poison:
@@ -164,7 +241,7 @@ async def test_every_hostile_message_is_dead_lettered_with_its_reason_and_the_ne
                 live.settings.raw_topic, valid, key=market_id.encode(), headers=TOKEN
             )
             records = await reader.collect(
-                lambda r: r.key is not None and r.key.startswith(market_id.encode()),
+                lambda r: r.key in name_of or r.key == market_id.encode(),
                 count=len(poison) + 1,
                 within=120,
             )
@@ -172,11 +249,8 @@ async def test_every_hostile_message_is_dead_lettered_with_its_reason_and_the_ne
     finally:
         await producer.stop()
 
-    letters = {
-        r.key.decode().split(":", 1)[1]: dict(r.headers)
-        for r in reader.seen
-        if r.topic == live.settings.dead_letter_topic and r.key.startswith(market_id.encode())
-    }
+    dead = [r for r in reader.seen if r.topic == live.settings.dead_letter_topic]
+    letters = {name_of[r.key]: dict(r.headers) for r in dead if r.key in name_of}
     events = [decode_event(r.value) for r in records if r.topic == WORK_CONTRACTS.name]
     reasons = {
         name: letters.get(name, {}).get("dead-letter-reason", b"").decode() for name, *_ in poison
@@ -188,5 +262,9 @@ async def test_every_hostile_message_is_dead_lettered_with_its_reason_and_the_ne
         assert all(item["message"].strip() for item in detail)
         assert "authorization" not in found
     assert [type(event) for event in events] == [WorkContractSigned]
-    assert all(RAW_BENEFICIARY.encode() not in r.value for r in reader.seen if r.value)
+    shown = [
+        b"\n".join([r.key or b"", r.value or b"", *(value or b"" for _, value in r.headers)])
+        for r in reader.seen
+    ]
+    assert [blob for blob in shown if RAW_BENEFICIARY.encode() in blob] == []
     await assert_still_serving(live)

@@ -9,10 +9,78 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.ingest.pseudonym import Pseudonymiser, normalise_identifier
+from services.ingest.pseudonym import Pseudonymiser, normalise_identifier, normalise_unicode
 from tests.builders import RAW_BENEFICIARY, TEST_PSEUDONYMISATION_KEY
 
 identifiers = st.from_regex(r"[A-Za-z0-9]{1,30}", fullmatch=True)
+# what an identifier may be written with: ASCII, accented, decomposed and full-width letters
+written = st.lists(
+    st.sampled_from([*"ABCXYZabcxyz0189-._éÉèçßŒÅ１２Ａｂ", "e\u0301", "A\u030a"]),
+    min_size=1,
+    max_size=20,
+).map("".join)
+# drawn as nothing: format characters (Cf), other default-ignorable code points, controls,
+# every kind of space
+INVISIBLE = [
+    "\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u00ad", "\u2060", "\u2061",
+    "\u2062", "\u2063", "\u2064", "\u2066", "\u2069", "\u202a", "\u202e", "\ufeff",
+    "\u061c", "\u180e", "\u034f", "\u115f", "\u1160", "\u3164", "\uffa0", "\u17b4",
+    "\u180b", "\ufe00", "\ufe0f", "\U000e0001", "\U000e0041", "\U000e0100", "\U0001d173",
+    "\x00", "\x07", "\x1b", "\x7f", "\x85", "\x9f", "\u00a0", "\u202f", "\u2007",
+    "\u3000", "\u2028", " ", "\t", "\n",
+]  # fmt: skip
+# the default-ignorable code points that are not format characters (Cf)
+IGNORABLE_NOT_CF = [
+    "\u034f", "\u115f", "\u1160", "\u17b4", "\u17b5", "\u180b", "\u180c", "\u180d",
+    "\u180f", "\u3164", "\uffa0", *map(chr, range(0xFE00, 0xFE10)),
+    *map(chr, range(0xE0100, 0xE01F0)),
+]  # fmt: skip
+without_invisible = st.text(
+    alphabet=st.characters(
+        blacklist_categories=("Cf", "Cc", "Cs", "Cn"), blacklist_characters=IGNORABLE_NOT_CF
+    )
+)
+
+
+def earlier_rule(raw: str) -> str:
+    """The normalisation before invisible characters were removed."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", raw)).upper()
+
+
+@given(written, st.lists(st.tuples(st.integers(0, 40), st.sampled_from(INVISIBLE)), max_size=6))
+def test_an_identifier_with_invisible_characters_inserted_anywhere_gets_the_same_pseudonym(
+    identifier: str, insertions: list[tuple[int, str]]
+) -> None:
+    pseudonymise = Pseudonymiser(TEST_PSEUDONYMISATION_KEY)
+    looks_the_same = identifier
+    for position, invisible in insertions:
+        at = position % (len(looks_the_same) + 1)
+        looks_the_same = looks_the_same[:at] + invisible + looks_the_same[at:]
+
+    assert pseudonymise(looks_the_same) == pseudonymise(identifier)
+
+
+@pytest.mark.parametrize("invisible", INVISIBLE)
+def test_each_invisible_character_is_removed_before_the_keyed_hash(invisible: str) -> None:
+    assert normalise_identifier(f"AB{invisible}12") == "AB12"
+    assert normalise_identifier(f"Zoé{invisible}12") == "ZOÉ12"
+
+
+@given(without_invisible)
+def test_an_identifier_without_invisible_characters_is_normalised_as_before(raw: str) -> None:
+    assert normalise_identifier(raw) == earlier_rule(raw)
+
+
+def test_an_ordinary_identifier_keeps_the_pseudonym_it_had() -> None:
+    pseudonymise = Pseudonymiser(TEST_PSEUDONYMISATION_KEY)
+
+    # computed by the normalisation released before invisible characters were removed
+    assert pseudonymise(RAW_BENEFICIARY) == (
+        "47c63c8f5bb75c7e38216236bcbb18934cb75d88b923c3958f37bcf382d3841e"
+    )
+    assert pseudonymise("Zoé-12") == (
+        "33d8d46e1316204aba7dcaf3fb9ae36da35542717526efd9fedf17630782e6db"
+    )
 
 
 @given(identifiers, st.sampled_from([" ", "  ", "\t", "\u00a0"]))
@@ -63,9 +131,7 @@ def test_the_key_does_not_show_in_the_representation() -> None:
 
 @given(st.text(alphabet=st.characters(max_codepoint=0x7F)) | st.text())
 def test_the_ascii_shortcut_normalises_as_the_general_rule(raw: str) -> None:
-    general = re.sub(r"\s+", "", unicodedata.normalize("NFKC", raw)).upper()
-
-    assert normalise_identifier(raw) == general
+    assert normalise_identifier(raw) == normalise_unicode(raw)
 
 
 @given(st.text(min_size=1, max_size=40))
