@@ -16,7 +16,7 @@ from services.ingest.decp import DecpImport, parse_decp
 from services.ingest.domain import contract_event, hours_event, invoice_event, market_event
 from services.ingest.outcomes import Limits
 from services.ingest.plausibility import luhn_valid, plausible_for, siret_key_valid
-from services.ingest.problems import Problem
+from services.ingest.problems import Problem, day_problem, period_window_problem
 from services.ingest.pseudonym import Pseudonymiser
 from services.ingest.rows import events_from_rows
 from services.ingest.settings import IngestSettings
@@ -178,6 +178,28 @@ def test_an_invoice_or_a_report_before_the_window_is_refused(period: str) -> Non
     assert invoice[0].message == (
         f"la période {period} est invraisemblable : attendue entre 2000-01 et 2024-12"
     )
+
+
+@given(st.dates(), st.dates(date(2000, 1, 1), date(2100, 12, 31)))
+def test_a_day_is_refused_exactly_when_it_is_outside_the_window(day: date, today: date) -> None:
+    bounds = plausible_for(today, earliest_year=2000, years_ahead=1, end_years_ahead=5)
+
+    start = day_problem(day, "start_date", "la date de début", bounds)
+    end = day_problem(day, "end_date", "la date de fin", bounds, end=True)
+
+    assert (start is None) == (date(2000, 1, 1) <= day <= date(today.year + 1, 12, 31))
+    assert (end is None) == (date(2000, 1, 1) <= day <= date(today.year + 5, 12, 31))
+
+
+@given(st.integers(0, 9999), st.integers(1, 12))
+def test_a_period_is_refused_exactly_when_its_month_is_outside_the_window(
+    year: int, month: int
+) -> None:
+    bounds = plausible_for(date(2026, 12, 3), earliest_year=2000, years_ahead=1, end_years_ahead=5)
+
+    problem = period_window_problem(f"{year:04d}-{month:02d}", bounds)
+
+    assert (problem is None) == (2000 <= year <= 2027)
 
 
 def test_the_first_month_of_the_window_is_accepted() -> None:
