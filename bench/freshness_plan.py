@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from typing import Any
 
+from deploy.dataset.companies import with_check_digit
+
 HOLDERS = 100  # a market lists at most 100 holders
 
 
@@ -19,7 +21,8 @@ class Plan:
 
     @staticmethod
     def siret(h: int) -> str:
-        return f"{79000000000000 + h:014d}"
+        """Holder h's SIRET, with the key ingest checks (Luhn on the 14 digits)."""
+        return with_check_digit(f"{7900000000000 + h:013d}")
 
     def identity(self, i: int) -> tuple[int, int, int]:
         """Report i's market, holder and month: consecutive reports go to different markets."""

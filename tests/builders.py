@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from services.ingest.plausibility import plausible_for
 from services.ingest.problems import ContractFacts, RuleContext
 from services.ingest.pseudonym import Pseudonymiser
 from services.ingest.submissions import (
@@ -230,6 +231,10 @@ def a_rule_context(**overrides: Any) -> RuleContext:
         },
         "monthly_ceiling": Decimal(208),
         "max_lines_per_report": 5000,
+        "bounds": plausible_for(
+            date(2023, 7, 15), earliest_year=2000, years_ahead=1, end_years_ahead=5
+        ),
+        "market_amounts": {"2023-0042": Decimal("1250000.00")},
     }
     return RuleContext(**{**fields, **overrides})
 

@@ -34,8 +34,14 @@ def contract_mess(stream: Schedule) -> None:
 
 
 def invoice_mess(stream: Schedule) -> None:
-    """Invoices corrected later, a truncated SIRET, duplicates."""
+    """Invoices corrected later, a truncated SIRET, duplicates. A wrong first amount stays
+    within its market's amount (ingest refuses an invoice above it): the rng draws are the
+    same, so the rest of the mess is too."""
     rng = stream.rng
+    market_amounts = {
+        str(payload["market_id"]): Decimal(str(payload["amount_ht"]))
+        for _, payload in stream.markets
+    }
     order = rng.sample(range(len(stream.invoices)), len(stream.invoices))
     corrected = round(CORRECTED * len(order))
     duplicated = round(DUPLICATED * len(order))
@@ -46,6 +52,9 @@ def invoice_mess(stream: Schedule) -> None:
         wrong = (amount * factor).quantize(Decimal("0.01"))
         if wrong <= 0 or wrong == amount:
             wrong = amount + 100
+        ceiling = market_amounts.get(str(payload["market_id"]), wrong)
+        if wrong > ceiling:  # a typo above the market's amount: half the amount instead
+            wrong = (amount * Decimal("0.5")).quantize(Decimal("0.01"))
         stream.emit(at, Kind.INVOICE, {**payload, "amount_ht": money(wrong)}, Tag.SUPERSEDED)
         stream.invoices[index] = (at + timedelta(days=rng.randint(10, 60)), payload)
         stream.invoice_tags[index] = (Tag.CORRECTION,)
@@ -60,13 +69,23 @@ def invoice_mess(stream: Schedule) -> None:
 
 
 def market_mess(stream: Schedule) -> None:
-    """A few amounts typed wrong at first (a digit too many or too few), duplicates."""
+    """A few amounts typed wrong at first (a digit too many or too few), duplicates. A digit
+    too few that would leave one of the market's invoices above it (ingest refuses such an
+    invoice) is a digit too many instead: the rng draws are the same."""
     rng = stream.rng
+    invoiced: dict[str, Decimal] = {}
+    for payload in [p for _, p in stream.invoices] + [
+        item.payload for item in stream.items if item.kind is Kind.INVOICE
+    ]:
+        market_id, amount = str(payload["market_id"]), Decimal(str(payload["amount_ht"]))
+        invoiced[market_id] = max(invoiced.get(market_id, amount), amount)
     order = rng.sample(range(len(stream.markets)), len(stream.markets))
     for index in order[: INVALID_EACH + 1]:
         at, payload = stream.markets[index]
         amount = Decimal(str(payload["amount_ht"]))
         wrong = (amount * Decimal(rng.choice(("10", "0.1")))).quantize(Decimal("0.01"))
+        if wrong < invoiced.get(str(payload["market_id"]), Decimal(0)):
+            wrong = amount * 10
         stream.emit(at, Kind.MARKET, {**payload, "amount_ht": money(wrong)}, Tag.SUPERSEDED)
         stream.markets[index] = (at + timedelta(days=rng.randint(2, 20)), payload)
         stream.market_tags[index] = (Tag.CORRECTION,)

@@ -133,7 +133,7 @@ def files_router(deps: ApiDeps, principal_of: Callable[..., Principal]) -> APIRo
         """A DECP 2.x document: its valid markets are published, each defect is listed."""
         raw = await read_body(request, deps.max_body_bytes)
         try:
-            parsed = await asyncio.to_thread(parse_decp, raw)
+            parsed = await asyncio.to_thread(parse_decp, raw, deps.ingestor.bounds())
         except ParseError as error:
             return JSONResponse(simple("invalid_decp", str(error)), status_code=422)
         defects = [DecpDefectOut.model_validate(d.model_dump(mode="json")) for d in parsed.defects]

@@ -117,7 +117,14 @@ def build_service(
         publisher=publisher or BrokerPublisher(broker),
         markets=markets,
         clock=clock,
-        limits=Limits(settings.monthly_hours_ceiling, settings.max_lines_per_report),
+        limits=Limits(
+            settings.monthly_hours_ceiling,
+            settings.max_lines_per_report,
+            earliest_year=settings.earliest_year,
+            latest_years_ahead=settings.latest_years_ahead,
+            contract_end_years_ahead=settings.contract_end_years_ahead,
+            max_amount_ht=settings.max_amount_ht,
+        ),
         metrics=metrics,
     )
     tokens = load_tokens(settings.tokens_file, settings.tokens, clock=clock)

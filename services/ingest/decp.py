@@ -20,10 +20,12 @@ What the importer decides (the API and the lead rely on it):
   the holders each take the value of the latest amendment that carries them, and only the values
   in effect are checked. version = 1 + number of amendments, so a republication carrying a new
   amendment replaces the earlier event downstream instead of being dropped as a duplicate.
-- Amounts: JSON numbers from 1 to 100 bn EUR HT (above: `absurd_amount`), rounded to the cent.
-  Dates: AAAA-MM-JJ (a time or time zone suffix is tolerated), 1990-2099, and a notification
-  not after datePublicationDonnees. Titles over 500 characters (the contract's limit; DECP
-  allows 1 000) are cut to 499 and "…". Holders: SIRET only, a repeated SIRET kept once;
+- Amounts: JSON numbers from 1 to 100 bn EUR HT (above: `absurd_amount`; the ceiling is the
+  `bounds` passed in), rounded to the cent. Dates: AAAA-MM-JJ (a time or time zone suffix is
+  tolerated), within the plausible window passed in (`bounds`: the route passes ingest's,
+  from INGEST_EARLIEST_YEAR to the end of next year; 2000-2099 by default), and a
+  notification not after datePublicationDonnees. Titles over 500 characters (the contract's
+  limit; DECP allows 1 000) are cut to 499 and "…". Holders: SIRET only, a repeated SIRET kept once;
   is_sme and in_territory unknown (None). Labels compare ignoring case, accents, œ and
   typographic apostrophes.
 """
@@ -55,6 +57,7 @@ from services.ingest.decp_fields import (
     require,
     shown,
 )
+from services.ingest.plausibility import LENIENT, Plausible
 from shared.codes import MarketCategory
 from shared.events import Buyer, Holder, MarketNotified
 
@@ -113,8 +116,9 @@ _RECORD_KEYS = _CONCESSION_KEYS | {"id", "objet", "acheteur", "montant", "titula
 Located = tuple[RecordKind | None, int | None, object]
 
 
-def parse_decp(document: bytes) -> DecpImport:
-    """Markets and concessions of a DECP 2.x document, and every defect of each record."""
+def parse_decp(document: bytes, bounds: Plausible = LENIENT) -> DecpImport:
+    """Markets and concessions of a DECP 2.x document, and every defect of each record;
+    dates and amounts within `bounds`."""
     records = _records(_load(document))
     if not records:
         message = (
@@ -129,7 +133,7 @@ def parse_decp(document: bytes) -> DecpImport:
     seen: dict[str, str] = {}
     for kind, index, raw in records:
         issues = Issues()
-        market = _market(kind, raw, issues)
+        market = _market(kind, raw, issues, bounds)
         _check_unique(raw, f"{kind}[{index}]", seen, issues)
         if issues.found:
             defects.extend(_defect((kind, index, raw), *found) for found in issues.found)
@@ -202,7 +206,9 @@ def _check_unique(raw: object, where: str, seen: dict[str, str], issues: Issues)
         seen[market_id] = where
 
 
-def _market(kind: RecordKind, raw: object, issues: Issues) -> MarketNotified | None:
+def _market(
+    kind: RecordKind, raw: object, issues: Issues, bounds: Plausible
+) -> MarketNotified | None:
     if not isinstance(raw, dict):
         issues.add(
             None, DefectCode.WRONG_TYPE, f"enregistrement (objet JSON) attendu, reçu {shown(raw)}"
@@ -218,8 +224,8 @@ def _market(kind: RecordKind, raw: object, issues: Issues) -> MarketNotified | N
         "title": _title(raw.get("objet"), issues),
         "category": category,
         "cpv_code": cpv_code,
-        "amount_ht": read_amount(*amount, issues),
-        "notification_date": _notification_date(raw, keys.date, issues),
+        "amount_ht": read_amount(*amount, issues, bounds),
+        "notification_date": _notification_date(raw, keys.date, issues, bounds),
         "duration_months": read_months(*months, issues),
         "holders": _holders(*holders, wrapper=keys.holder, issues=issues),
         "social_considerations": read_considerations(
@@ -322,8 +328,10 @@ def _title(value: object, issues: Issues) -> str | None:
     return title[: TITLE_MAX - 1] + "…" if title and len(title) > TITLE_MAX else title
 
 
-def _notification_date(raw: dict[str, object], key: str, issues: Issues) -> date | None:
-    day = read_date(raw.get(key), key, issues)
+def _notification_date(
+    raw: dict[str, object], key: str, issues: Issues, bounds: Plausible
+) -> date | None:
+    day = read_date(raw.get(key), key, issues, bounds)
     published = read_date(raw.get("datePublicationDonnees"), "datePublicationDonnees", Issues())
     if day is not None and published is not None and day > published:
         issues.add(

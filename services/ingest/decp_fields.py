@@ -13,12 +13,11 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from enum import StrEnum
 from typing import TypeVar
 
+from services.ingest.plausibility import LENIENT, Plausible, siret_key_valid
 from shared.codes import EnvironmentalConsideration, MarketCategory, SocialConsideration
 
 AMOUNT_FLOOR = Decimal(1)  # the DECP schema's minimum for montant and valeurGlobale
-AMOUNT_CEILING = Decimal(100_000_000_000)  # 100 bn EUR HT: above any real contract's value
 MAX_MONTHS = 600  # the event contract's ceiling for duration_months
-EARLIEST, LATEST = date(1990, 1, 1), date(2099, 12, 31)
 PRESTATIONS_INTELLECTUELLES = "prestations intellectuelles"
 
 _IDENTIFIER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,63}")
@@ -133,11 +132,19 @@ def read_identifier(value: object, path: str, issues: Issues) -> str | None:
 
 
 def read_siret(value: object, path: str, issues: Issues) -> str | None:
-    """A SIRET: exactly 14 ASCII digits."""
+    """A SIRET: exactly 14 ASCII digits, with a right key (Luhn; La Poste's exception)."""
     text = read_text(value, path, issues)
     if text is not None and not _SIRET.fullmatch(text):
         issues.add(
             path, DefectCode.INVALID_SIRET, f"SIRET de 14 chiffres attendu, reçu {shown(text)}"
+        )
+        return None
+    if text is not None and not siret_key_valid(text):
+        issues.add(
+            path,
+            DefectCode.INVALID_SIRET,
+            f"SIRET {shown(text)} invalide : sa clé de contrôle est fausse (formule de Luhn sur "
+            "les 14 chiffres ; somme des chiffres multiple de 5 pour La Poste)",
         )
         return None
     return text
@@ -194,7 +201,9 @@ def read_number(value: object, path: str, issues: Issues) -> Decimal | None:
     return value
 
 
-def read_amount(value: object, path: str, issues: Issues) -> Decimal | None:
+def read_amount(
+    value: object, path: str, issues: Issues, bounds: Plausible = LENIENT
+) -> Decimal | None:
     """An amount in EUR HT between the schema's floor and a plausibility ceiling, in cents."""
     number = read_number(value, path, issues)
     if number is None:
@@ -204,12 +213,13 @@ def read_amount(value: object, path: str, issues: Issues) -> Decimal | None:
             path, DefectCode.OUT_OF_RANGE, f"montant d'au moins 1 EUR HT attendu, reçu {number}"
         )
         return None
-    if number > AMOUNT_CEILING:
+    if number > bounds.max_amount:
+        ceiling = f"{bounds.max_amount:,.0f}".replace(",", " ")
         issues.add(
             path,
             DefectCode.ABSURD_AMOUNT,
             f"montant invraisemblable : {shown(number)} EUR HT dépasse le plafond "
-            "de 100 milliards d'EUR HT",
+            f"de {ceiling} EUR HT",
         )
         return None
     return number.quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
@@ -233,8 +243,8 @@ def read_months(value: object, path: str, issues: Issues) -> int | None:
     return int(number)
 
 
-def read_date(value: object, path: str, issues: Issues) -> date | None:
-    """A real calendar date (AAAA-MM-JJ, time zone tolerated) within a plausible period."""
+def read_date(value: object, path: str, issues: Issues, bounds: Plausible = LENIENT) -> date | None:
+    """A real calendar date (AAAA-MM-JJ, time zone tolerated) within the plausible window."""
     if not require(value, path, issues):
         return None
     if not isinstance(value, str):
@@ -251,12 +261,12 @@ def read_date(value: object, path: str, issues: Issues) -> date | None:
     except ValueError:
         issues.add(path, DefectCode.IMPOSSIBLE_DATE, f"date inexistante : {shown(value)}")
         return None
-    if not EARLIEST <= day <= LATEST:
+    if not bounds.earliest <= day <= bounds.latest:
         issues.add(
             path,
             DefectCode.IMPOSSIBLE_DATE,
             f"date invraisemblable : {day.isoformat()} hors de la période "
-            f"du {EARLIEST.isoformat()} au {LATEST.isoformat()}",
+            f"du {bounds.earliest.isoformat()} au {bounds.latest.isoformat()}",
         )
         return None
     return day

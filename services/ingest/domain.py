@@ -8,7 +8,16 @@ from typing import Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel
 
 from services.ingest.hours import HoursLineFacts, check_hours_lines
-from services.ingest.problems import Problem, RuleContext, period_problem, unknown_market
+from services.ingest.problems import (
+    Problem,
+    RuleContext,
+    amount_problem,
+    day_problem,
+    period_problem,
+    period_window_problem,
+    siret_problem,
+    unknown_market,
+)
 from services.ingest.submissions import (
     InvoiceSubmission,
     MarketSubmission,
@@ -55,23 +64,63 @@ def fields_of(submission: Submission, shape: type[Submission]) -> dict[str, Any]
     return submission.model_dump(include=names)
 
 
+def _present(*found: Problem | None) -> list[Problem]:
+    return [problem for problem in found if problem is not None]
+
+
 def market_event(submission: MarketSubmission, ctx: RuleContext) -> MarketNotified | list[Problem]:
-    """A market may not be notified in the future."""
-    if submission.notification_date > ctx.today:
+    """A market may not be notified in the future, nor before the window; plausible amount,
+    SIRETs with a right key."""
+    problems = _present(
+        day_problem(
+            submission.notification_date,
+            "notification_date",
+            "la date de notification",
+            ctx.bounds,
+        ),
+        amount_problem(submission.amount_ht, "amount_ht", ctx.bounds),
+        siret_problem(submission.buyer.siret, "buyer.siret"),
+        *(
+            siret_problem(holder.siret, f"holders[{index}].siret")
+            for index, holder in enumerate(submission.holders)
+        ),
+    )
+    if submission.notification_date > ctx.today and not any(
+        problem.field == "notification_date" for problem in problems
+    ):
         message = f"la date de notification {submission.notification_date} est dans le futur"
-        return [Problem("notification_in_future", "notification_date", message)]
+        problems.append(Problem("notification_in_future", "notification_date", message))
+    if problems:
+        return problems
     return MarketNotified.model_validate(fields_of(submission, MarketSubmission))
+
+
+def _above_market_amount(submission: InvoiceSubmission, ctx: RuleContext) -> Problem | None:
+    market_amount = ctx.market_amounts.get(submission.market_id)
+    if market_amount is None or submission.amount_ht <= market_amount:
+        return None
+    message = (
+        f"le montant facturé ({submission.amount_ht} EUR HT) dépasse le montant du marché "
+        f"« {submission.market_id} » ({market_amount} EUR HT)"
+    )
+    return Problem("invoice_above_market_amount", "amount_ht", message)
 
 
 def invoice_event(
     submission: InvoiceSubmission, ctx: RuleContext
 ) -> InvoiceRecorded | list[Problem]:
-    """An invoice is for a known market and a month that has begun."""
+    """An invoice is for a known market and a month that has begun, within the window; its
+    amount is plausible and not above the market's; the holder's SIRET has a right key."""
     problems: list[Problem] = []
     if submission.market_id not in ctx.holders:
         problems.append(unknown_market(submission.market_id, ctx.markets_lag))
-    if problem := period_problem(submission.period, ctx.today):
-        problems.append(problem)
+    problems += _present(
+        period_problem(submission.period, ctx.today)
+        or period_window_problem(submission.period, ctx.bounds),
+        amount_problem(submission.amount_ht, "amount_ht", ctx.bounds),
+        _above_market_amount(submission, ctx),
+        siret_problem(submission.holder_siret, "holder_siret"),
+    )
     if problems:
         return problems
     return InvoiceRecorded.model_validate(fields_of(submission, InvoiceSubmission))
@@ -80,10 +129,21 @@ def invoice_event(
 def contract_event(
     submission: WorkContractSubmission, pseudonymise: Pseudonymise, ctx: RuleContext
 ) -> WorkContractSigned | list[Problem]:
-    """A work contract is for a known market and ends (if at all) after it starts."""
+    """A work contract is for a known market, starts and ends (if at all) within the window,
+    ends after it starts; the employer's SIRET has a right key."""
     problems: list[Problem] = []
     if submission.market_id not in ctx.holders:
         problems.append(unknown_market(submission.market_id, ctx.markets_lag))
+    problems += _present(
+        day_problem(submission.start_date, "start_date", "la date de début", ctx.bounds),
+        siret_problem(submission.employer_siret, "employer_siret"),
+    )
+    if submission.end_date is not None and (
+        problem := day_problem(
+            submission.end_date, "end_date", "la date de fin", ctx.bounds, end=True
+        )
+    ):
+        problems.append(problem)
     if submission.end_date is not None and submission.end_date < submission.start_date:
         message = (
             f"la date de fin {submission.end_date} précède la date de début {submission.start_date}"
@@ -101,12 +161,16 @@ def contract_event(
 def hours_event(
     submission: MonthlyHoursSubmission, pseudonymise: Pseudonymise, ctx: RuleContext
 ) -> MonthlyHoursReported | list[Problem]:
-    """A month's report: known market, a begun month, known contracts, plausible hours."""
+    """A month's report: known market, a begun month within the window, an employer's SIRET
+    with a right key, known contracts, plausible hours."""
     problems: list[Problem] = []
     if submission.market_id not in ctx.holders:
         problems.append(unknown_market(submission.market_id, ctx.markets_lag))
-    if problem := period_problem(submission.period, ctx.today):
-        problems.append(problem)
+    problems += _present(
+        period_problem(submission.period, ctx.today)
+        or period_window_problem(submission.period, ctx.bounds),
+        siret_problem(submission.employer_siret, "employer_siret"),
+    )
     if len(submission.lines) > ctx.max_lines_per_report:
         message = (
             f"{len(submission.lines)} lignes : au plus {ctx.max_lines_per_report} par rapport "

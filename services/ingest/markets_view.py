@@ -2,6 +2,7 @@
 
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping
+from decimal import Decimal
 
 from shared.events import MarketNotified
 
@@ -13,6 +14,7 @@ class MarketsView:
 
     def __init__(self, end_offsets: EndOffsets | None = None) -> None:
         self._holders: dict[str, frozenset[str]] = {}
+        self._amounts: dict[str, Decimal] = {}
         self._versions: dict[str, int] = {}
         self._next_offsets: dict[int, int] = {}
         self.end_offsets = end_offsets
@@ -22,12 +24,18 @@ class MarketsView:
         """Market id -> SIRETs of its holders."""
         return self._holders
 
+    @property
+    def amounts(self) -> Mapping[str, Decimal]:
+        """Market id -> amount (EUR HT) of its latest version."""
+        return self._amounts
+
     def apply(self, market: MarketNotified) -> None:
         """Fold one market; an older version never replaces a newer one."""
         if self._versions.get(market.market_id, 0) > market.version:
             return
         self._versions[market.market_id] = market.version
         self._holders[market.market_id] = frozenset(holder.siret for holder in market.holders)
+        self._amounts[market.market_id] = market.amount_ht
 
     def consumed(self, partition: int, offset: int) -> None:
         """Record that the message at this offset of the markets topic has been folded."""

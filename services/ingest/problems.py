@@ -1,9 +1,11 @@
 """A refusal names the field (and the line), gives an English code and a French message."""
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+
+from services.ingest.plausibility import LENIENT, Plausible, siret_key_valid
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +43,8 @@ class RuleContext:
     contracts: Mapping[str, ContractFacts]
     monthly_ceiling: Decimal
     max_lines_per_report: int
+    bounds: Plausible = LENIENT
+    market_amounts: Mapping[str, Decimal] = field(default_factory=dict)
 
 
 def unknown_market(market_id: str, lag: int | None, *, line: int | None = None) -> Problem:
@@ -88,3 +92,65 @@ def hours_problems(
         )
         problems.append(Problem("hours_above_ceiling", "insertion_hours", message, line))
     return problems
+
+
+# Plausibility (issue 14): the window of dates and periods, the amounts' ceiling, SIRET keys
+
+
+def _french(day: date) -> str:
+    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
+
+
+def day_problem(
+    value: date,
+    name: str,
+    what: str,
+    bounds: Plausible,
+    *,
+    end: bool = False,
+    line: int | None = None,
+) -> Problem | None:
+    """A day (contract start or end, notification) within the window; `what` names it in
+    French (« la date de début du contrat »)."""
+    latest = bounds.latest_end if end else bounds.latest
+    if bounds.earliest <= value <= latest:
+        return None
+    message = (
+        f"{what} {_french(value)} est invraisemblable : attendue entre le "
+        f"{_french(bounds.earliest)} et le {_french(latest)}"
+    )
+    return Problem("implausible_date", name, message, line)
+
+
+def period_window_problem(
+    period: str, bounds: Plausible, *, line: int | None = None
+) -> Problem | None:
+    """A period (YYYY-MM, already well formed) within the window."""
+    if bounds.first_period <= period <= bounds.last_period:
+        return None
+    message = (
+        f"la période {period} est invraisemblable : attendue entre {bounds.first_period} "
+        f"et {bounds.last_period}"
+    )
+    return Problem("implausible_period", "period", message, line)
+
+
+def amount_problem(amount: Decimal, name: str, bounds: Plausible) -> Problem | None:
+    """An amount (EUR HT) under the plausibility ceiling."""
+    if amount <= bounds.max_amount:
+        return None
+    ceiling = f"{bounds.max_amount:,.0f}".replace(",", " ")
+    message = f"montant invraisemblable : {amount} EUR HT dépasse le plafond de {ceiling} EUR HT"
+    return Problem("implausible_amount", name, message)
+
+
+def siret_problem(siret: str, name: str, *, line: int | None = None) -> Problem | None:
+    """A SIRET (14 digits, already checked) whose key is wrong."""
+    if siret_key_valid(siret):
+        return None
+    message = (
+        "SIRET invalide : sa clé de contrôle est fausse (formule de Luhn sur les 14 chiffres ; "
+        "somme des chiffres multiple de 5 pour les établissements de La Poste) ; "
+        "vérifiez-le sur l'avis de situation SIRENE"
+    )
+    return Problem("invalid_siret", name, message, line)

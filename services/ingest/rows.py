@@ -11,7 +11,9 @@ from services.ingest.problems import (
     ContractFacts,
     Problem,
     RuleContext,
+    day_problem,
     period_problem,
+    period_window_problem,
     unknown_market,
 )
 from shared.codes import ContractType, EligiblePublic, Gender, Modality
@@ -64,8 +66,15 @@ def _row_problems(row: HoursRow, first: dict[str, HoursRow], ctx: RuleContext) -
     problems: list[Problem] = []
     if terms.market_id not in ctx.holders:
         problems.append(unknown_market(terms.market_id, ctx.markets_lag, line=line))
-    if problem := period_problem(row.period, ctx.today, line=line):
+    if problem := period_problem(row.period, ctx.today, line=line) or period_window_problem(
+        row.period, ctx.bounds, line=line
+    ):
         problems.append(problem)
+    start = day_problem(terms.start_date, "start_date", "la date de début", ctx.bounds, line=line)
+    end = terms.end_date and day_problem(
+        terms.end_date, "end_date", "la date de fin", ctx.bounds, end=True, line=line
+    )
+    problems.extend(problem for problem in (start, end) if problem)
     if terms.end_date is not None and terms.end_date < terms.start_date:
         message = (
             f"la date de fin {terms.end_date:%d/%m/%Y} précède le début {terms.start_date:%d/%m/%Y}"

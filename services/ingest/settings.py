@@ -6,6 +6,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
+from services.ingest.plausibility import AMOUNT_CEILING
 from shared.settings import ServiceSettings
 from shared.topics import DEAD_LETTER, MARKETS, RAW_SUBMISSIONS
 
@@ -26,6 +27,28 @@ class IngestSettings(ServiceSettings):
     tokens: str = Field(default="", description="JSON list of tokens, added to the file's")
     monthly_hours_ceiling: Decimal = Field(default=LEGAL_MONTHLY_CEILING, gt=0)
     max_lines_per_report: int = Field(default=5000, gt=0, le=10_000)
+    earliest_year: int = Field(
+        default=2000,
+        ge=1900,
+        le=2100,
+        description="No period, contract date or notification before 1 January of this year",
+    )
+    latest_years_ahead: int = Field(
+        default=1,
+        ge=0,
+        le=10,
+        description="No contract start or notification after 31 December of the current year "
+        "plus this (periods may not be in the future at all)",
+    )
+    contract_end_years_ahead: int = Field(
+        default=5,
+        ge=0,
+        le=50,
+        description="No contract end after 31 December of the current year plus this",
+    )
+    max_amount_ht: Decimal = Field(
+        default=AMOUNT_CEILING, gt=0, description="No amount (EUR HT) above this"
+    )
     max_body_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
     raw_max_message_bytes: int = Field(
         default=1024 * 1024, gt=0, description="A raw submission above this is dead-lettered"

@@ -12,6 +12,7 @@ from services.ingest.auth import forbidden
 from services.ingest.markets_view import MarketsView
 from services.ingest.metrics import IngestMetrics
 from services.ingest.outcomes import Accepted, Judged, Limits, Outcome, PublishError, Refused
+from services.ingest.plausibility import Plausible
 from services.ingest.problems import ContractFacts, Problem, RuleContext
 from services.ingest.publisher import EventPublisher
 from services.ingest.records import Pending, Reservation
@@ -100,14 +101,22 @@ class Ingestor:
         contracts: dict[str, ContractFacts] = {}
         if wanted:
             contracts = await asyncio.to_thread(self._store.contracts, wanted)
+        today = self._clock().astimezone(PARIS).date()
         return RuleContext(
-            today=self._clock().astimezone(PARIS).date(),
+            today=today,
             holders=holders,
             markets_lag=lag,
             contracts=contracts,
             monthly_ceiling=self._limits.monthly_ceiling,
             max_lines_per_report=self._limits.max_lines_per_report,
+            bounds=self._limits.bounds(today),
+            market_amounts=self._markets.amounts,
         )
+
+    def bounds(self) -> Plausible:
+        """Today's plausible window (Europe/Paris), for the entry points that check dates
+        themselves (the DECP importer)."""
+        return self._limits.bounds(self._clock().astimezone(PARIS).date())
 
     async def _publish(
         self, units: Sequence[Unit], events: Sequence[list[Event]], per_sender: bool

@@ -108,6 +108,14 @@ CORPUS = [
         "invalid_file",
         4,
     ),
+    # implausible values (issue 14): outside the window, a SIRET's wrong key
+    refused("contract starting 01/01/0001", bad_row(start="01/01/0001"), "invalid_file", 4),
+    refused("contract starting 31/12/2999", bad_row(start="31/12/2999"), "invalid_file", 4),
+    refused("contract ending 01/01/3000", bad_row(end="01/01/3000"), "invalid_file", 4),
+    refused("period 01/0001", bad_row(period="01/0001"), "invalid_file", 4),
+    refused("period 0000-01", bad_row(period="0000-01"), "invalid_file", 4),
+    refused("period 1900-01", bad_row(period="1900-01"), "invalid_file", 4),
+    refused("SIRET with a wrong key", bad_row(siret="35600000000049"), "invalid_file", 4),
     # size: one report of 100 000 lines is refused whole (at most 5 000 per report)
     refused("100 000 rows", lambda m: an_hours_csv(m, 100_000), "invalid_file", 5_002),
     # over the declared limit (INGEST_MAX_BODY_BYTES, 20 MiB): refused before being read
@@ -208,3 +216,28 @@ async def test_a_refused_file_left_nothing_on_any_topic_but_the_valid_one_sent_a
     assert keys_seen(reader) >= {m.encode() for m in REFUSED_MARKETS}
     # the market itself, then the valid file's contract and report: nothing of the hostile one
     assert set(per_market) == {3}
+
+
+async def test_implausible_cells_are_refused_naming_the_line_and_the_column(live: Live) -> None:
+    market_id = await notified(live)
+    document = an_hours_csv(
+        market_id,
+        4,
+        bad={
+            1: {"start": "01/01/0001", "period": "01/0001"},
+            2: {"siret": "35600000000049"},
+            3: {"end": "01/01/3000"},
+        },
+    )
+    tried(ENTRY_POINT)
+
+    response = await live.client.post("/v1/monthly-hours/csv", content=document, headers=CSV)
+
+    body = assert_clear_refusal(response, Refusal(422, "invalid_file"))
+    found = {(e["line"], e["column"], e["code"]) for e in body["errors"]}
+    assert found == {
+        (3, "date_début_contrat", "implausible_date"),
+        (3, "période", "implausible_period"),
+        (4, "siret_employeur", "invalid_siret"),
+        (5, "date_fin_contrat", "implausible_date"),
+    }

@@ -54,6 +54,19 @@ DEFECTIVE_RECORDS: list[tuple[str, dict[str, Any], str]] = [
         "considerationsSociales",
     ),
     ("amount as an object", {"montant": {"valeur": 1}}, "montant"),
+    # implausible values (issue 14): outside the window, a SIRET's wrong key
+    ("notified 1999-12-31", {"dateNotification": "1999-12-31"}, "dateNotification"),
+    (
+        "notified 2999-12-31",
+        {"dateNotification": "2999-12-31", "datePublicationDonnees": "2999-12-31"},
+        "dateNotification",
+    ),
+    ("buyer SIRET with a wrong key", {"acheteur": {"id": "12345678901234"}}, "acheteur"),
+    (
+        "holder SIRET with a wrong key",
+        {"titulaires": [{"titulaire": {"typeIdentifiant": "SIRET", "id": "35600000000049"}}]},
+        "titulaires",
+    ),
 ]
 # (name, document, the refusal)
 REFUSED_DOCUMENTS: list[tuple[str, bytes, Refusal]] = [

@@ -37,6 +37,8 @@ ARABIC_DIGITS = (
     "\u0663\u0665\u0666\u0660\u0660\u0660\u0660\u0660\u0660\u0660\u0660\u0660\u0664\u0668"
 )
 FULLWIDTH_DIGITS = "\uff13\uff15"
+WRONG_KEY = "35600000000049"  # La Poste's head office, last digit changed: neither check holds
+ABSURD = "9999999999999.99"  # EUR HT: the largest amount the event contract can carry
 
 
 def market(market_id: str, /, **changes: Any) -> dict[str, Any]:
@@ -341,6 +343,119 @@ CORPUS = [
         "invalid_body",
         "period",
     ),
+    # implausible values (issue 14): outside the window, absurd amounts, a SIRET's wrong key
+    refused(
+        "contract starting 0001-01-01",
+        C,
+        lambda m: contract(m, start_date="0001-01-01"),
+        422,
+        "rules_broken",
+        "start_date",
+    ),
+    refused(
+        "contract starting 2999-12-31",
+        C,
+        lambda m: contract(m, start_date="2999-12-31"),
+        422,
+        "rules_broken",
+        "start_date",
+    ),
+    refused(
+        "contract ending 9999-12-31",
+        C,
+        lambda m: contract(m, end_date="9999-12-31"),
+        422,
+        "rules_broken",
+        "end_date",
+    ),
+    refused(
+        "report for period 0001-01",
+        H,
+        lambda m: {**hours(m), "period": "0001-01"},
+        422,
+        "rules_broken",
+        "period",
+    ),
+    refused(
+        "invoice for period 0000-01",
+        INV,
+        lambda m: invoice(m, period="0000-01"),
+        422,
+        "rules_broken",
+        "period",
+    ),
+    refused(
+        "invoice for period 1900-01",
+        INV,
+        lambda m: invoice(m, period="1900-01"),
+        422,
+        "rules_broken",
+        "period",
+    ),
+    refused(
+        "invoice of 9 999 999 999 999.99 EUR",
+        INV,
+        lambda m: invoice(m, amount_ht=ABSURD),
+        422,
+        "rules_broken",
+        "amount_ht",
+    ),
+    refused(
+        "market of 9 999 999 999 999.99 EUR",
+        M,
+        lambda m: market(m, amount_ht=ABSURD),
+        422,
+        "rules_broken",
+        "amount_ht",
+    ),
+    refused(
+        "market notified 0001-01-01",
+        M,
+        lambda m: market(m, notification_date="0001-01-01"),
+        422,
+        "rules_broken",
+        "notification_date",
+    ),
+    refused(
+        "buyer SIRET with a wrong key",
+        M,
+        lambda m: market(m, buyer={"siret": WRONG_KEY, "name": "Acheteur"}),
+        422,
+        "rules_broken",
+        "buyer.siret",
+    ),
+    refused(
+        "holder SIRET with a wrong key",
+        M,
+        lambda m: market(m, holders=[{"siret": WRONG_KEY, "is_sme": True, "in_territory": True}]),
+        422,
+        "rules_broken",
+        "holders[0].siret",
+    ),
+    refused(
+        "employer SIRET with a wrong key",
+        C,
+        lambda m: contract(m, employer_siret=WRONG_KEY),
+        422,
+        "rules_broken",
+        "employer_siret",
+    ),
+    refused(
+        "report's employer SIRET with a wrong key",
+        H,
+        lambda m: {**hours(m), "employer_siret": WRONG_KEY},
+        422,
+        "rules_broken",
+        "employer_siret",
+    ),
+    refused(
+        "invoicing SIRET with a wrong key",
+        INV,
+        lambda m: invoice(m, holder_siret=WRONG_KEY),
+        422,
+        "rules_broken",
+        "holder_siret",
+    ),
 ]
 # free text is data: these are published exactly as sent, never interpreted
 VERBATIM_TITLES = [SQL, FORMULA, HTML, TRAVERSAL, RTL, "a\x00b", "\u202eeuqilbup", "é" * 500]
@@ -408,3 +523,56 @@ async def test_no_refused_body_left_anything_on_any_topic(reader: TopicReader) -
 
     assert len(REFUSED_MARKETS) == len(CORPUS)
     assert leaked == set()
+
+
+async def test_an_invoice_above_its_market_amount_is_refused_saying_so(live: Live) -> None:
+    market_id = unique_market()
+    body = market(market_id, amount_ht="100000.00")
+    assert (await live.client.post(M, json=body, headers=FACILITATOR)).status_code == 202
+    before = stored_submissions(live)
+    tried(ENTRY_POINT, 3)
+
+    absurd = await live.client.post(
+        INV, json=invoice(market_id, amount_ht=ABSURD), headers=FACILITATOR
+    )
+    above = await live.client.post(
+        INV, json=invoice(market_id, amount_ht="100000.01"), headers=FACILITATOR
+    )
+    whole = await live.client.post(
+        INV, json=invoice(market_id, amount_ht="100000.00"), headers=FACILITATOR
+    )
+
+    absurd_body = assert_clear_refusal(absurd, Refusal(422, "rules_broken", "amount_ht"))
+    assert {e["code"] for e in absurd_body["errors"]} == {
+        "implausible_amount",
+        "invoice_above_market_amount",
+    }
+    above_body = assert_clear_refusal(above, Refusal(422, "rules_broken", "amount_ht"))
+    assert [e["code"] for e in above_body["errors"]] == ["invoice_above_market_amount"]
+    assert "dépasse le montant du marché" in above_body["errors"][0]["message"]
+    assert whole.status_code == 202, whole.text
+    assert stored_submissions(live) == before + 1
+
+
+async def test_a_contract_and_a_report_in_year_1_are_refused_naming_the_window(live: Live) -> None:
+    market_id = unique_market()
+    assert (await live.client.post(M, json=market(market_id), headers=FACILITATOR)).is_success
+    before = stored_submissions(live)
+    tried(ENTRY_POINT, 2)
+
+    started = await live.client.post(
+        C, json=contract(market_id, start_date="0001-01-01"), headers=FACILITATOR
+    )
+    report = await live.client.post(
+        H, json={**hours(market_id), "period": "0001-01"}, headers=FACILITATOR
+    )
+
+    started_body = assert_clear_refusal(started, Refusal(422, "rules_broken", "start_date"))
+    [start_error] = started_body["errors"]
+    assert start_error["code"] == "implausible_date"
+    assert start_error["message"].startswith(
+        "la date de début 01/01/0001 est invraisemblable : attendue entre le 01/01/2000 et le "
+    )
+    report_body = assert_clear_refusal(report, Refusal(422, "rules_broken", "period"))
+    assert "implausible_period" in {e["code"] for e in report_body["errors"]}
+    assert stored_submissions(live) == before

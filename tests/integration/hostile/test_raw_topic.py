@@ -10,7 +10,14 @@ from aiokafka import AIOKafkaProducer
 from services.ingest.dead_letters import keyed_digest
 from shared.events import WorkContractSigned, decode_event
 from shared.topics import WORK_CONTRACTS
-from tests.builders import RAW_BENEFICIARY, a_contract_submission, a_market_submission
+from tests.builders import (
+    HOLDER_SIRET,
+    RAW_BENEFICIARY,
+    a_contract_submission,
+    a_market_submission,
+    an_hours_submission,
+    an_invoice_submission,
+)
 from tests.component.ingest.conftest import FACILITATOR
 from tests.integration.hostile.checks import assert_still_serving, tried
 from tests.integration.ingest.conftest import Live, TopicReader, unique_market
@@ -267,4 +274,83 @@ async def test_every_hostile_message_is_dead_lettered_with_its_reason_and_the_ne
         for r in reader.seen
     ]
     assert [blob for blob in shown if RAW_BENEFICIARY.encode() in blob] == []
+    await assert_still_serving(live)
+
+
+WRONG_KEY = "35600000000049"  # La Poste's head office, last digit changed: neither check holds
+
+
+def report(market_id: str, /, **changes: Any) -> dict[str, Any]:
+    body = an_hours_submission(market_id=market_id, lines=[]).model_dump(mode="json")
+    return {"type": "monthly_hours", **body, **changes}
+
+
+def invoice(market_id: str, /, **changes: Any) -> dict[str, Any]:
+    body = an_invoice_submission(market_id=market_id, holder_siret=HOLDER_SIRET)
+    return {"type": "invoice", **body.model_dump(mode="json"), **changes}
+
+
+def implausible(m: str) -> list[tuple[str, dict[str, Any], str, str]]:
+    """(name, document, the problem's code, its field), on market m (issue 14)."""
+    return [
+        (
+            "contract starting 0001-01-01",
+            contract(m, "year-1", start_date="0001-01-01"),
+            "implausible_date",
+            "start_date",
+        ),
+        (
+            "contract starting 2999-12-31",
+            contract(m, "year-2999", start_date="2999-12-31"),
+            "implausible_date",
+            "start_date",
+        ),
+        (
+            "employer SIRET with a wrong key",
+            contract(m, "key", employer_siret=WRONG_KEY),
+            "invalid_siret",
+            "employer_siret",
+        ),
+        ("report for 0001-01", report(m, period="0001-01"), "implausible_period", "period"),
+        ("invoice for 0000-01", invoice(m, period="0000-01"), "implausible_period", "period"),
+        ("invoice for 1900-01", invoice(m, period="1900-01"), "implausible_period", "period"),
+        (
+            "invoice of 9 999 999 999 999.99 EUR",
+            invoice(m, amount_ht="9999999999999.99"),
+            "invoice_above_market_amount",
+            "amount_ht",
+        ),
+    ]
+
+
+async def test_every_implausible_message_is_dead_lettered_naming_the_field(live: Live) -> None:
+    market_id = unique_market()
+    market = a_market_submission(market_id=market_id).model_dump(mode="json")
+    assert (await live.client.post("/v1/markets", json=market, headers=FACILITATOR)).is_success
+    poison = implausible(market_id)
+    producer = AIOKafkaProducer(bootstrap_servers=live.bootstrap, acks="all")
+    await producer.start()
+    try:
+        async with TopicReader(live.bootstrap, [live.settings.dead_letter_topic]) as reader:
+            for name, document, _, _ in poison:
+                key = f"{market_id}:{name}".encode()
+                await producer.send_and_wait(
+                    live.settings.raw_topic, encoded(document), key=key, headers=TOKEN
+                )
+            tried(ENTRY_POINT, len(poison))
+            records = await reader.collect(
+                lambda r: r.key is not None and r.key.startswith(market_id.encode()),
+                count=len(poison),
+                within=120,
+            )
+    finally:
+        await producer.stop()
+
+    letters = {r.key.decode().split(":", 1)[1]: dict(r.headers) for r in records if r.key}
+    assert set(letters) == {name for name, *_ in poison}
+    for name, _, code, field in poison:
+        assert letters[name]["dead-letter-reason"] == b"rules_broken", name
+        detail = json.loads(letters[name]["dead-letter-detail"])
+        assert (code, field) in {(item["code"], item["field"]) for item in detail}, (name, detail)
+        assert all(item["message"].strip() for item in detail)
     await assert_still_serving(live)

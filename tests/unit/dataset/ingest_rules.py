@@ -2,8 +2,8 @@
 
 Shapes are checked by the event contract itself (`shared.events`, with a stand-in
 pseudonym); then the rules ingest applies across submissions: known market, known contract
-of the same market, employer and person, no month before the contract starts, and at most
-208 hours in a month for one person.
+of the same market, employer and person, no month before the contract starts, at most
+208 hours in a month for one person, and no invoice above its market's amount.
 """
 
 import hashlib
@@ -38,6 +38,7 @@ class IngestState:
     """What ingest knows: markets and contracts accepted so far."""
 
     markets: set[str] = field(default_factory=set)
+    amounts: dict[str, Decimal] = field(default_factory=dict)
     contracts: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
@@ -93,8 +94,13 @@ def refusal(submission: Submission, state: IngestState) -> str | None:
         return "unknown_market"
     if submission.kind is Kind.MONTHLY_HOURS and (problem := _hours_problem(payload, state)):
         return problem
+    if submission.kind is Kind.INVOICE and Decimal(str(payload["amount_ht"])) > state.amounts.get(
+        payload["market_id"], Decimal("Infinity")
+    ):
+        return "invoice_above_market_amount"
     if submission.kind is Kind.MARKET:
         state.markets.add(payload["market_id"])
+        state.amounts[payload["market_id"]] = Decimal(str(payload["amount_ht"]))
     if submission.kind is Kind.WORK_CONTRACT:
         state.contracts[payload["contract_id"]] = payload
     return None

@@ -11,12 +11,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from deploy.dataset.companies import with_check_digit
 from services.ingest.decp import DecpImport, ParseError, parse_decp
+from services.ingest.plausibility import LENIENT
 from shared.codes import EnvironmentalConsideration, MarketCategory, SocialConsideration
 from shared.events import decode_event
 
 DECP = Path(__file__).resolve().parents[2] / "fixtures" / "decp"
 BUYER, HOLDER, OTHER_HOLDER = "21440109300015", "35600000000048", "55204599900869"
+AMENDED_HOLDER = with_check_digit("5520459990087")
 
 
 def a_decp_market(**overrides: Any) -> dict[str, Any]:
@@ -105,7 +108,7 @@ def test_the_official_example_imports_both_concessions_and_rejects_the_amended_m
         2,
     )
     assert concession.notification_date == date(2024, 4, 2)
-    assert concession.buyer.siret == "12345678901234"
+    assert concession.buyer.siret == "12345678901237"
     assert [h.siret for h in concession.holders] == ["38103128500491", "38103128500574"]
     assert concession.social_considerations == (
         SocialConsideration.SOCIAL_CLAUSE,
@@ -135,7 +138,7 @@ def test_the_official_example_with_amendments_reports_each_market_at_its_amended
 def test_an_official_market_with_a_valid_amended_holder_is_a_works_market_as_amended() -> None:
     document = official("example_marches_avec_modifications.json")
     amendment = document["marches"]["marche"][0]["modifications"][0]["modification"]
-    amendment["titulaires"][0]["titulaire"]["id"] = OTHER_HOLDER[:-1] + "7"
+    amendment["titulaires"][0]["titulaire"]["id"] = AMENDED_HOLDER
 
     result = parse_decp(as_bytes(document))
 
@@ -150,8 +153,8 @@ def test_an_official_market_with_a_valid_amended_holder_is_a_works_market_as_ame
         12,
         2,
     )
-    assert [h.siret for h in market.holders] == [OTHER_HOLDER[:-1] + "7"]
-    assert (market.buyer.siret, market.notification_date) == ("21750001630066", date(2024, 5, 15))
+    assert [h.siret for h in market.holders] == [AMENDED_HOLDER]
+    assert (market.buyer.siret, market.notification_date) == ("21750001630065", date(2024, 5, 15))
     assert market.environmental_considerations == (EnvironmentalConsideration.ENVIRONMENTAL_CLAUSE,)
     assert [d.record_index for d in result.defects] == [1]
 
@@ -544,7 +547,7 @@ json_values = st.recursive(
 )
 
 
-sirets = st.from_regex(r"[0-9]{14}", fullmatch=True)
+sirets = st.from_regex(r"[0-9]{13}", fullmatch=True).map(with_check_digit)  # a right key
 holders = st.lists(
     st.builds(lambda s: {"titulaire": {"typeIdentifiant": "SIRET", "id": s}}, sirets),
     min_size=1,
@@ -560,7 +563,7 @@ valid_fields: dict[str, st.SearchStrategy[Any]] = {
     "codeCPV": st.from_regex(r"[0-9]{8}", fullmatch=True),
     "ccag": st.sampled_from(["Travaux", "Pas de CCAG", "Prestations intellectuelles"]),
     "dureeMois": st.integers(1, 600),
-    "dateNotification": st.dates(date(1990, 1, 1), date(2099, 12, 31)).map(date.isoformat),
+    "dateNotification": st.dates(LENIENT.earliest, LENIENT.latest).map(date.isoformat),
     "montant": st.integers(1, 10**11) | st.decimals(1, 10**11, places=2).map(float),
     "titulaires": holders,
     "considerationsSociales": social | social.map(lambda s: {"considerationSociale": s}),
