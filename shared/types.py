@@ -13,13 +13,14 @@ _PSEUDONYM = re.compile(r"[0-9a-f]{64}")
 
 def _check_period(value: str) -> str:
     if not _PERIOD.fullmatch(value):
-        raise ValueError(f"expected a month as YYYY-MM with a month from 01 to 12, got {value!r}")
+        # never the value: a beneficiary's identifier typed in the wrong field would be echoed
+        raise ValueError("un mois AAAA-MM était attendu (mois de 01 à 12)")
     return value
 
 
 def _check_siret(value: str) -> str:
     if not _SIRET.fullmatch(value):
-        raise ValueError(f"expected a SIRET of exactly 14 digits, got {value!r}")
+        raise ValueError("un SIRET de 14 chiffres exactement était attendu")
     return value
 
 

@@ -49,19 +49,15 @@ def test_a_malformed_period_is_refused(period: str) -> None:
     errors = refusal(an_hours_report, period=period)
 
     assert list(errors) == ["period"]
-    assert (
-        f"expected a month as YYYY-MM with a month from 01 to 12, got {period!r}"
-        in (errors["period"])
-    )
+    assert "un mois AAAA-MM était attendu (mois de 01 à 12)" in errors["period"]
+    assert period not in errors["period"]
 
 
 @pytest.mark.parametrize("siret", ["1234567890123", "123456789012345", "1234567890123A", ""])
 def test_a_siret_that_is_not_14_digits_is_refused(siret: str) -> None:
     errors = refusal(an_invoice, holder_siret=siret)
 
-    assert errors == {
-        "holder_siret": f"Value error, expected a SIRET of exactly 14 digits, got {siret!r}"
-    }
+    assert errors == {"holder_siret": "Value error, un SIRET de 14 chiffres exactement était attendu"}
 
 
 @pytest.mark.parametrize("amount", ["0", "-1500", "abc", "NaN"])
