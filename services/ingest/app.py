@@ -39,6 +39,7 @@ from services.ingest.web.deps import WebDeps
 from services.ingest.web.render import Renderer, make_templates
 from services.ingest.web.router import web_router
 from services.ingest.web.session import Signer, derived_key
+from services.ingest.web.session_store import SqlSessions
 from shared.db import make_engine
 from shared.kafka import make_broker
 from shared.record_batches import RecordBatches
@@ -167,7 +168,7 @@ async def running(service: IngestService) -> AsyncIterator[None]:
         max_message_bytes=settings.raw_topic_max_message_bytes,
         raw_retention_ms=settings.raw_retention_ms,
     )
-    service.store.create_tables()
+    service.store.create_tables(service.tokens.ids_by_name())
     consumer = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap_servers)
     await consumer.start()
     partitions = await partitions_of(settings.kafka_bootstrap_servers, [settings.markets_topic])
@@ -199,7 +200,9 @@ def web_deps(service: IngestService, api: ApiDeps) -> WebDeps:
         clock=lambda: service.clock().timestamp(),
     )
     clauses = service.clauses or ClausesClient(settings.clauses_url)
-    return WebDeps(api, signer, clauses, service.store, Renderer(make_templates()))
+    return WebDeps(
+        api, signer, clauses, service.store, Renderer(make_templates()), SqlSessions(service.engine)
+    )
 
 
 def create_app(service: IngestService, *, manage_runtime: bool = True) -> FastAPI:
