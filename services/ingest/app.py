@@ -41,6 +41,7 @@ from services.ingest.web.router import web_router
 from services.ingest.web.session import Signer, derived_key
 from services.ingest.web.session_store import SqlSessions
 from shared.db import make_engine
+from shared.http_security import secure_and_document
 from shared.kafka import make_broker
 from shared.record_batches import RecordBatches
 
@@ -224,7 +225,10 @@ def create_app(service: IngestService, *, manage_runtime: bool = True) -> FastAP
             "authenticated and pseudonymised; answered 202 once the broker acknowledged."
         ),
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
+    secure_and_document(app)
     deps = ApiDeps(
         ingestor=service.ingestor,
         tokens=service.tokens,
