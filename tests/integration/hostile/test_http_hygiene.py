@@ -6,8 +6,12 @@ nothing, or its request's head or body a byte at a time, is disconnected within 
 configured time (a real `python -m services.ingest` process and real sockets).
 """
 
+import asyncio
+import os
 import re
 import socket
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -20,8 +24,10 @@ import pytest
 from shared.http_security import source_hash
 from tests.integration.hostile.checks import tried
 from tests.integration.hostile.test_authorisation_matrix import POLICY, PUBLIC_SAMPLES
+from tests.integration.indicators.conftest import delete_topics, unique_settings
 from tests.integration.ingest.conftest import Live
 from tests.integration.ingest.served import served_ingest
+from tests.servers import REPO, free_port, stop, wait_until_up
 
 HEAD_TIMEOUT_S = 1.5
 BODY_TIMEOUT_S = 2.0
@@ -231,3 +237,72 @@ def test_a_prompt_client_is_served_as_before(served: Served) -> None:
         answers.append(client.get("/health").status_code)
 
     assert answers == [200, 200, 200, 200]
+
+
+@pytest.fixture(scope="module", params=["clauses", "indicators"])
+def other_served(
+    request: pytest.FixtureRequest, kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Served]:
+    """`python -m services.clauses` or `services.indicators` on topics of its own, with the
+    same short timeouts and its access log on."""
+    service, port = request.param, free_port()
+    folder = tmp_path_factory.mktemp(service)
+    log = folder / f"{service}.log"
+    run = f"hygiene-{uuid.uuid4().hex[:10]}"
+    prefix = service.upper()
+    env = {
+        **os.environ,
+        "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
+        f"{prefix}_HTTP_HEAD_TIMEOUT_S": str(HEAD_TIMEOUT_S),
+        f"{prefix}_HTTP_BODY_TIMEOUT_S": str(BODY_TIMEOUT_S),
+        f"{prefix}_HTTP_KEEP_ALIVE_S": str(KEEP_ALIVE_S),
+    }
+    settings = unique_settings(kafka_bootstrap)
+    if service == "clauses":
+        env |= {
+            "CLAUSES_HTTP_PORT": str(port),
+            "CLAUSES_DATABASE_URL": f"sqlite:///{folder / 'clauses.db'}",
+            "CLAUSES_TOPIC_PREFIX": f"{run}.",
+            "CLAUSES_GROUP_ID": run,
+        }
+    else:
+        env |= {
+            "INDICATORS_PORT": str(port),
+            "INDICATORS_ACCESS_LOG": "true",
+            "INDICATORS_AGGREGATES_TOPIC": settings.aggregates_topic,
+            "INDICATORS_MARKETS_TOPIC": settings.markets_topic,
+            "INDICATORS_SNAPSHOTS_TOPIC": settings.snapshots_topic,
+        }
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", f"services.{service}"],
+            cwd=REPO,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(f"{url}/health", process, log, within=60)
+        yield Served(url, log)
+    finally:
+        stop(process)
+        if service == "indicators":
+            asyncio.run(delete_topics(kafka_bootstrap, settings))
+
+
+def test_clauses_and_indicators_cut_off_a_slow_head_and_keep_tokens_out_of_their_log(
+    other_served: Served,
+) -> None:
+    tried("http hygiene", 2)
+
+    httpx.get(f"{other_served.url}/health?access_token={SECRET}", timeout=10)
+    with socket.create_connection(other_served.address) as sock:
+        sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n")
+        closed = closed_within(sock, HEAD_TIMEOUT_S + GRACE_S, trickle=b"X-Slow: aaaaaaaa\r\n")
+    time.sleep(0.5)
+    text = other_served.log.read_text(encoding="utf-8", errors="replace")
+
+    assert closed is not None, "a slowloris head was held open"
+    assert SECRET not in text
+    assert "/health?access_token=[REDACTED]" in text
