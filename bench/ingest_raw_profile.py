@@ -153,7 +153,7 @@ async def main() -> None:
     market_id = f"PROFILE-{suffix}"
     first = build_service(settings)
     async with running(first):  # the market known before any contract is read
-        facilitator = Principal("facilitateur", Role.FACILITATOR, None)
+        facilitator = Principal("profile-facilitator", "facilitateur", Role.FACILITATOR, None)
         market = a_market_submission(market_id=market_id)
         await first.ingestor.process([market_unit(facilitator, [market], "http")])
     await fill(bootstrap, raw_topic, market_id, options.raw)

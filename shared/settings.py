@@ -17,3 +17,13 @@ class ServiceSettings(BaseSettings):
         default="sqlite:///./insertion-hours.db",
         validation_alias=AliasChoices("database_url", "DATABASE_URL"),
     )
+    # HTTP server timeouts (shared.http_server), e.g. INGEST_HTTP_HEAD_TIMEOUT_S
+    http_keep_alive_s: int = Field(
+        default=5, gt=0, description="An idle keep-alive connection is closed after this"
+    )
+    http_head_timeout_s: float = Field(
+        default=10.0, gt=0, description="A request's head must arrive within this (slowloris)"
+    )
+    http_body_timeout_s: float = Field(
+        default=120.0, gt=0, description="A request's body must arrive within this of its head"
+    )

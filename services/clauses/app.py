@@ -26,6 +26,7 @@ from services.clauses.settings import ClausesSettings
 from services.clauses.store import Published, SqlStore
 from shared.db import make_engine
 from shared.http_errors import install_french_validation_errors
+from shared.http_security import secure_and_document
 from shared.kafka import ensure_topics, make_broker
 from shared.topics import CLAUSE_AGGREGATES, INVOICES, MARKETS, MONTHLY_HOURS, WORK_CONTRACTS, Topic
 
@@ -101,7 +102,13 @@ def build(settings: ClausesSettings, *, clock: Callable[[], datetime] = _now) ->
 
 def http_app(clauses: Clauses) -> FastAPI:
     """The HTTP read API; its lifespan runs the consumer beside it."""
-    http = FastAPI(title="Clauses: insertion hours ledger", lifespan=lambda _: run(clauses))
+    http = FastAPI(
+        title="Clauses: insertion hours ledger",
+        lifespan=lambda _: run(clauses),
+        docs_url=None,
+        redoc_url=None,
+    )
+    secure_and_document(http)
     reader = SqlReader(clauses.engine)
     http.include_router(api_router(reader, clauses.registry))
     threshold = clauses.settings.suppression_threshold

@@ -8,6 +8,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_l
 from pydantic import BaseModel
 
 from services.indicators.live import LiveIndicators
+from services.indicators.report.render import CSS
+from shared.http_security import html_csp
 from shared.indicators import Axis, IndicatorValue
 
 
@@ -34,6 +36,10 @@ class Health(BaseModel):
 
 def _no_data(year: int | None, live: LiveIndicators) -> HTTPException:
     return HTTPException(404, f"no data for year {year}; years with data: {sorted(live.by_year())}")
+
+
+# the assessment page is self-contained: its one inline stylesheet, nothing else
+ASSESSMENT_CSP = html_csp(styles=[CSS])
 
 
 def make_api(live: LiveIndicators, registry: CollectorRegistry) -> APIRouter:
@@ -84,7 +90,11 @@ def make_api(live: LiveIndicators, registry: CollectorRegistry) -> APIRouter:
         text_md, text_html = live.assessment(year)
         if format == "markdown":
             return Response(text_md, media_type="text/markdown; charset=utf-8")
-        return Response(text_html, media_type="text/html; charset=utf-8")
+        return Response(
+            text_html,
+            media_type="text/html; charset=utf-8",
+            headers={"Content-Security-Policy": ASSESSMENT_CSP},
+        )
 
     @router.get("/health", response_model=Health)
     def health() -> Health:

@@ -13,7 +13,6 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import uvicorn
 from fastapi import FastAPI
 from faststream.kafka import KafkaBroker
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
@@ -28,7 +27,9 @@ from services.indicators.metrics import make_registry
 from services.indicators.replay import ReplayStats, end_offsets, rebuild
 from services.indicators.settings import IndicatorsSettings
 from services.indicators.snapshots import SnapshotPublisher
+from shared import http_server
 from shared.http_errors import install_french_validation_errors
+from shared.http_security import secure_and_document
 from shared.indicators import IndicatorSnapshot
 from shared.kafka import ensure_topics, make_broker
 from shared.topics import CLAUSE_AGGREGATES, INDICATOR_SNAPSHOTS, MARKETS, Topic
@@ -115,7 +116,10 @@ def build_service(settings: IndicatorsSettings) -> IndicatorsService:
         finally:
             await service.stop()
 
-    service.http = FastAPI(title="Indicateurs SPASER", version="1", lifespan=lifespan)
+    service.http = FastAPI(
+        title="Indicateurs SPASER", version="1", lifespan=lifespan, docs_url=None, redoc_url=None
+    )
+    secure_and_document(service.http)
     service.http.include_router(make_api(live, registry))
     install_french_validation_errors(service.http)
     return service
@@ -131,11 +135,11 @@ def serve(settings: IndicatorsSettings) -> None:
     service = build_service(settings)
     if not settings.access_log:
         logging.getLogger("faststream.access").setLevel(logging.WARNING)
-    uvicorn.run(
+    http_server.serve(
         service.http,
         host=settings.host,
         port=settings.port,
-        log_level="info",
+        settings=settings,
         access_log=settings.access_log,
     )
 

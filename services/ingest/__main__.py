@@ -5,11 +5,10 @@ import logging
 import secrets
 import sys
 
-import uvicorn
-
 from services.ingest.app import build_service, create_app
-from services.ingest.auth import hash_token
+from services.ingest.auth import DuplicateTokenError, hash_token
 from services.ingest.settings import IngestSettings
+from shared.http_server import serve
 
 
 def quiet_garbage_collector() -> None:
@@ -32,9 +31,13 @@ def main(argv: list[str]) -> None:
         return
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = IngestSettings()  # the key comes from INGEST_PSEUDONYMISATION_KEY
-    app = create_app(build_service(settings))
+    try:
+        service = build_service(settings)
+    except DuplicateTokenError as error:  # the operator's to fix: no traceback
+        sys.exit(f"ingest: {error}")
+    app = create_app(service)
     quiet_garbage_collector()
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+    serve(app, host=settings.host, port=settings.port, settings=settings)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import ValidationError
 
-from services.ingest.auth import Principal, Role, TokenRegistry
+from services.ingest.auth import Principal, Role, TokenRegistry, principal_id
 from services.ingest.bodies import OneOrMany, read_body
 from services.ingest.errors import invalid_body, refused_body, simple
 from services.ingest.markets_view import MarketsView
@@ -184,7 +184,8 @@ def api_router(deps: ApiDeps, principal_of: Callable[..., Principal]) -> APIRout
         if not is_uuid(submission_id):
             raise HTTPException(404, detail=simple("not_found", "Soumission inconnue."))
         record = await asyncio.to_thread(deps.store.submission, submission_id)
-        if record is None or (caller.role is Role.CONTRACTOR and record.principal != caller.name):
+        mine = record is not None and record.principal_id == principal_id(caller)
+        if record is None or (caller.role is Role.CONTRACTOR and not mine):
             raise HTTPException(404, detail=simple("not_found", "Soumission inconnue."))
         return SubmissionBody(
             submission_id=record.id,

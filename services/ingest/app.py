@@ -39,7 +39,9 @@ from services.ingest.web.deps import WebDeps
 from services.ingest.web.render import Renderer, make_templates
 from services.ingest.web.router import web_router
 from services.ingest.web.session import Signer, derived_key
+from services.ingest.web.session_store import SqlSessions
 from shared.db import make_engine
+from shared.http_security import secure_and_document
 from shared.kafka import make_broker
 from shared.record_batches import RecordBatches
 
@@ -175,7 +177,7 @@ async def running(service: IngestService) -> AsyncIterator[None]:
         raw_retention_ms=settings.raw_retention_ms,
         dead_letter_retention_ms=settings.dead_letter_retention_ms,
     )
-    service.store.create_tables()
+    service.store.create_tables(service.tokens.ids_by_name())
     consumer = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap_servers)
     await consumer.start()
     partitions = await partitions_of(settings.kafka_bootstrap_servers, [settings.markets_topic])
@@ -207,7 +209,9 @@ def web_deps(service: IngestService, api: ApiDeps) -> WebDeps:
         clock=lambda: service.clock().timestamp(),
     )
     clauses = service.clauses or ClausesClient(settings.clauses_url)
-    return WebDeps(api, signer, clauses, service.store, Renderer(make_templates()))
+    return WebDeps(
+        api, signer, clauses, service.store, Renderer(make_templates()), SqlSessions(service.engine)
+    )
 
 
 def create_app(service: IngestService, *, manage_runtime: bool = True) -> FastAPI:
@@ -229,7 +233,10 @@ def create_app(service: IngestService, *, manage_runtime: bool = True) -> FastAP
             "authenticated and pseudonymised; answered 202 once the broker acknowledged."
         ),
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
+    secure_and_document(app)
     deps = ApiDeps(
         ingestor=service.ingestor,
         tokens=service.tokens,

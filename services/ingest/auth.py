@@ -5,7 +5,7 @@ import json
 import logging
 import time
 import tomllib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -39,11 +39,19 @@ class SubmissionKind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Principal:
-    """Who is submitting: a name for the records, never the token."""
+    """Who is submitting: a unique id (what their submissions are scoped by), a name to show,
+    never the token."""
 
+    id: str
     name: str
     role: Role
     siret: str | None = None
+
+
+def principal_id(principal: Principal) -> str:
+    """The unique, stable key of a principal: what submissions, the history and any other
+    per-caller state are scoped by (names need not stay unique over time; this does)."""
+    return principal.id
 
 
 class TokenEntry(BaseModel):
@@ -55,6 +63,12 @@ class TokenEntry(BaseModel):
     role: Role
     siret: Siret | None = None
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    id: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9._:-]{1,64}$",
+        description="A stable id of the caller (default: derived from the token's hash); give "
+        "a rotated token the id of the one it replaces to keep its submissions",
+    )
     expires_at: datetime | None = Field(
         default=None, description="After this instant (with its time zone) the token is refused"
     )
@@ -74,6 +88,36 @@ class TokenEntry(BaseModel):
 
 
 _entries = TypeAdapter(list[TokenEntry])
+
+
+def id_of(entry: TokenEntry) -> str:
+    """The principal id of a configured token: its own `id`, else one derived from its hash."""
+    return entry.id or f"token:{entry.sha256}"
+
+
+class DuplicateTokenError(ValueError):
+    """Two configured tokens share a name, a hash or an id."""
+
+
+def refuse_duplicates(entries: Sequence[TokenEntry]) -> None:
+    """Raise, naming the duplicate (in French and English), when two tokens share a name, a
+    hash or an id: submissions are shown by name and scoped by id."""
+    for what_fr, what_en, key in (
+        ("nom", "name", lambda e: e.name),
+        ("empreinte SHA-256", "SHA-256", lambda e: e.sha256),
+        ("identifiant", "id", id_of),
+    ):
+        seen: set[str] = set()
+        for entry in entries:
+            value = key(entry)
+            if value in seen:
+                shown = value if what_en != "SHA-256" else value[:12] + "…"
+                raise DuplicateTokenError(
+                    f"Deux jetons portent le même {what_fr} « {shown} » : chaque jeton doit "
+                    f"avoir le sien. / Two tokens share the {what_en} {shown!r}: each token "
+                    "needs its own."
+                )
+            seen.add(value)
 
 
 def hash_token(token: str) -> str:
@@ -119,14 +163,21 @@ class TokenRegistry:
         self._use(entries)
 
     def _use(self, entries: Iterable[TokenEntry]) -> None:
+        entries = list(entries)
+        refuse_duplicates(entries)
         self._by_hash = {entry.sha256: entry for entry in entries}
         self._principals = {
-            entry.sha256: Principal(entry.name, entry.role, entry.siret)
+            entry.sha256: Principal(id_of(entry), entry.name, entry.role, entry.siret)
             for entry in self._by_hash.values()
         }
 
     def __len__(self) -> int:
         return len(self._by_hash)
+
+    def ids_by_name(self) -> dict[str, str]:
+        """Each configured name and its principal id (names are unique): how submissions
+        stored by name before principal ids are attributed (`SqlStore.attribute`)."""
+        return {entry.name: id_of(entry) for entry in self._by_hash.values()}
 
     def _reload_if_changed(self) -> None:
         if self._file is None or time.monotonic() - self._checked < RECHECK_SECONDS:
@@ -193,7 +244,8 @@ def _entries_of(document: Any) -> list[TokenEntry]:
 
 
 def read_entries(file: Path | None, inline_json: str) -> list[TokenEntry]:
-    """Tokens from a JSON or TOML file (`tokens = [...]`) and from a JSON string."""
+    """Tokens from a JSON or TOML file (`tokens = [...]`) and from a JSON string; two tokens
+    with the same name, hash or id are refused (`DuplicateTokenError`)."""
     entries: list[TokenEntry] = []
     if file is not None:
         text = file.read_text(encoding="utf-8")
@@ -201,6 +253,7 @@ def read_entries(file: Path | None, inline_json: str) -> list[TokenEntry]:
         entries.extend(_entries_of(document))
     if inline_json.strip():
         entries.extend(_entries_of(json.loads(inline_json)))
+    refuse_duplicates(entries)
     return entries
 
 

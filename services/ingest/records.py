@@ -18,7 +18,8 @@ class Pending(NamedTuple):  # tuples: built per submission of every batch
     submission_id: str
     source: str
     kind: str
-    principal: str
+    principal: str  # the name, shown
+    principal_id: str  # the unique id, what the submission is scoped by
     received_at: datetime
     events: Sequence[Event]
 
@@ -54,6 +55,8 @@ class SubmissionRecord:
     source: str
     kind: str
     principal: str
+    # None for a submission stored by name before principal ids, whose name no token has
+    principal_id: str | None
     status: str
     received_at: datetime
     published_at: datetime | None

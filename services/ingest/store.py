@@ -1,6 +1,6 @@
 """Submissions, versions and contracts in SQL (SQLite or PostgreSQL) behind a small port."""
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Protocol, TypeVar
 
@@ -62,6 +62,13 @@ RETIRED = (
     f"DROP INDEX IF EXISTS ix_{VERSIONS.name}_submission_id",
 )
 
+# submissions were scoped by the token's name, which need not be unique: they are now
+# scoped by the principal id (services.ingest.auth.principal_id)
+BY_PRINCIPAL_ID = (
+    f"ALTER TABLE {SUBMISSIONS.name} ADD COLUMN principal_id VARCHAR(100)",
+    f"CREATE INDEX ix_{SUBMISSIONS.name}_principal_id ON {SUBMISSIONS.name} (principal_id)",
+)
+
 
 def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
     """Slices of at most `size` items (IN lists stay short)."""
@@ -87,14 +94,28 @@ class SqlStore:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def create_tables(self) -> None:
-        """Create ingest's tables when missing, and retire what earlier versions kept."""
+    def create_tables(self, principal_ids: Mapping[str, str] | None = None) -> None:
+        """Create ingest's tables when missing, and upgrade what earlier versions kept: with
+        `principal_ids` (each token's name and principal id), submissions stored by name
+        before principal ids are attributed to the token of that name, once."""
         SQLModel.metadata.create_all(self._engine, tables=TABLES)
         with self._engine.begin() as connection:
-            columns = {column["name"] for column in inspect(connection).get_columns(VERSIONS.name)}
+            tables = inspect(connection)
+            columns = {column["name"] for column in tables.get_columns(VERSIONS.name)}
             if "published" in columns:
                 for statement in RETIRED:
                     connection.execute(text(statement))
+            submitted = {column["name"] for column in tables.get_columns(SUBMISSIONS.name)}
+            if "principal_id" not in submitted:
+                for statement in BY_PRINCIPAL_ID:
+                    connection.execute(text(statement))
+                attribute = update(SUBMISSIONS).where(
+                    SUBMISSIONS.c.principal == bindparam("b_name"),
+                    SUBMISSIONS.c.principal_id.is_(None),
+                )
+                pairs = [{"b_name": n, "b_id": i} for n, i in (principal_ids or {}).items()]
+                if pairs:
+                    connection.execute(attribute.values(principal_id=bindparam("b_id")), pairs)
             if connection.dialect.name == "postgresql":
                 # a raw batch's receipts make one large value: lz4 compresses it 5x faster
                 connection.execute(
@@ -199,11 +220,11 @@ class SqlStore:
             row = session.get(SubmissionRow, submission_id)
             return None if row is None else _record_of(row)
 
-    def submissions(self, *, principal: str | None, limit: int) -> list[SubmissionRecord]:
-        """The latest submissions, newest first: everyone's, or one principal's."""
+    def submissions(self, *, principal_id: str | None, limit: int) -> list[SubmissionRecord]:
+        """The latest submissions, newest first: everyone's, or one principal's (by id)."""
         query = select(SubmissionRow).order_by(col(SubmissionRow.received_at).desc()).limit(limit)
-        if principal is not None:
-            query = query.where(col(SubmissionRow.principal) == principal)
+        if principal_id is not None:
+            query = query.where(col(SubmissionRow.principal_id) == principal_id)
         with Session(self._engine) as session:
             return [_record_of(row) for row in session.scalars(query)]
 
@@ -227,6 +248,7 @@ def _record_of(row: SubmissionRow) -> SubmissionRecord:
         source=row.source,
         kind=row.kind,
         principal=row.principal,
+        principal_id=row.principal_id,
         status=row.status,
         received_at=row.received_at,
         published_at=row.published_at,

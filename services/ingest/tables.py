@@ -14,7 +14,10 @@ class SubmissionRow(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=36)
     source: str = Field(max_length=16)
     kind: str = Field(max_length=32)
-    principal: str = Field(max_length=100, index=True)
+    principal: str = Field(max_length=100, index=True)  # the name, as the history shows it
+    # what the submission is scoped by (services.ingest.auth.principal_id); NULL only for a
+    # submission stored before it whose name no configured token has
+    principal_id: str | None = Field(default=None, max_length=100, index=True)
     status: str = Field(max_length=16)
     received_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
     published_at: datetime | None = Field(
@@ -48,4 +51,23 @@ class ContractRow(SQLModel, table=True):
     start_date: date
 
 
-TABLES = [SubmissionRow.__table__, EventVersionRow.__table__, ContractRow.__table__]  # type: ignore[attr-defined]
+class WebSessionRow(SQLModel, table=True):
+    """A web session: open until it expires or its person signs out (shared by every ingest
+    instance on the database, so signing out on one ends it on all)."""
+
+    __tablename__ = "ingest_web_sessions"
+
+    # SHA-256 of the session id the signed cookie carries (the table alone opens nothing)
+    id_sha256: str = Field(primary_key=True, max_length=64)
+    expires_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    ended_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+
+
+TABLES = [
+    SubmissionRow.__table__,  # type: ignore[attr-defined]
+    EventVersionRow.__table__,  # type: ignore[attr-defined]
+    ContractRow.__table__,  # type: ignore[attr-defined]
+    WebSessionRow.__table__,  # type: ignore[attr-defined]
+]

@@ -8,7 +8,7 @@ from datetime import datetime
 from time import perf_counter
 from zoneinfo import ZoneInfo
 
-from services.ingest.auth import forbidden
+from services.ingest.auth import forbidden, principal_id
 from services.ingest.markets_view import MarketsView
 from services.ingest.metrics import IngestMetrics
 from services.ingest.outcomes import Accepted, Judged, Limits, Outcome, PublishError, Refused
@@ -125,10 +125,11 @@ class Ingestor:
         sender_ids: defaultdict[str, str] = defaultdict(lambda: str(uuid.uuid4()))
         batch = [
             Pending(
-                sender_ids[unit.principal.name] if per_sender else str(uuid.uuid4()),
+                sender_ids[principal_id(unit.principal)] if per_sender else str(uuid.uuid4()),
                 unit.source,
                 unit.kind.value,
                 unit.principal.name,
+                principal_id(unit.principal),
                 now,
                 evs,
             )

@@ -88,6 +88,7 @@ class Versioner:
                     "source": pending.source,
                     "kind": pending.kind,
                     "principal": pending.principal,
+                    "principal_id": pending.principal_id,
                     "status": "published",
                     "received_at": pending.received_at,
                     "published_at": pending.received_at,

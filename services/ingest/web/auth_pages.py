@@ -1,5 +1,7 @@
 """Sign-in with the token already used for the API, and sign-out."""
 
+import asyncio
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -52,12 +54,12 @@ def auth_router(deps: WebDeps) -> APIRouter:
     @router.get("/ui", include_in_schema=False)
     @router.get("/ui/", include_in_schema=False)
     async def home(request: Request) -> Response:
-        where = "/ui/depot" if visitor(deps, request) else "/ui/connexion"
+        where = "/ui/depot" if (await visitor(deps, request)) else "/ui/connexion"
         return no_store(RedirectResponse(where, status_code=303))
 
     @router.get("/ui/connexion", include_in_schema=False)
     async def sign_in_form(request: Request, suite: str = "") -> Response:
-        if visitor(deps, request) is not None:
+        if (await visitor(deps, request)) is not None:
             return no_store(RedirectResponse(safe_target(suite), status_code=303))
         return sign_in_page(request, target=safe_target(suite))
 
@@ -73,7 +75,10 @@ def auth_router(deps: WebDeps) -> APIRouter:
             return sign_in_page(request, error=NOTHING_PASTED, target=target)
         if deps.api.tokens.authenticate(token) is None:
             return sign_in_page(request, error=NOT_RECOGNISED, target=target)
-        _, cookie = deps.signer.new_session(hash_token(token))
+        session, cookie = deps.signer.new_session(hash_token(token))
+        await asyncio.to_thread(
+            deps.sessions.open, session.id, expires_at=session.expires_at, now=deps.signer.now()
+        )
         response = no_store(RedirectResponse(target, status_code=303))
         max_age = int(deps.signer.lifetime_s)
         response.set_cookie(SESSION_COOKIE, cookie, path="/ui", max_age=max_age, **COOKIE_FLAGS)
@@ -82,12 +87,14 @@ def auth_router(deps: WebDeps) -> APIRouter:
 
     @router.post("/ui/deconnexion", include_in_schema=False)
     async def sign_out(request: Request) -> Response:
-        who = visitor(deps, request)
+        who = await visitor(deps, request)
         form = await read_form(request, await read_body(request, FORM_LIMIT))
         if who is None:
             return no_store(RedirectResponse("/ui/connexion", status_code=303))
         if not csrf_ok(who.session.csrf, form):
             return csrf_refused(deps, request, who)
+        # ended on the server: a copy of the cookie kept anywhere opens nothing any more
+        await asyncio.to_thread(deps.sessions.end, who.session.id, now=deps.signer.now())
         response = no_store(RedirectResponse("/ui/connexion", status_code=303))
         response.delete_cookie(SESSION_COOKIE, path="/ui", **COOKIE_FLAGS)
         return response

@@ -1,5 +1,6 @@
 """What the web pages need, and who is asking (signed in, with which CSRF value)."""
 
+import asyncio
 from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import quote
@@ -22,6 +23,7 @@ from services.ingest.web.session import (
     Signer,
     same,
 )
+from services.ingest.web.session_store import Sessions
 
 CSRF_REFUSED = (
     "Le formulaire a expiré ou ne vient pas de cette page (jeton anti-falsification CSRF "
@@ -32,7 +34,7 @@ CSRF_REFUSED = (
 class History(Protocol):
     """Ingest's own record of submissions."""
 
-    def submissions(self, *, principal: str | None, limit: int) -> list[SubmissionRecord]: ...
+    def submissions(self, *, principal_id: str | None, limit: int) -> list[SubmissionRecord]: ...
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class WebDeps:
     clauses: MarketSource
     history: History
     render: Renderer
+    sessions: Sessions
 
 
 @dataclass(frozen=True)
@@ -57,13 +60,19 @@ class Visitor:
         return {"user": self.principal, "csrf": self.session.csrf, **values}
 
 
-def visitor(deps: WebDeps, request: Request) -> Visitor | None:
-    """The signed-in person, if the session cookie is genuine and its token still valid."""
+async def visitor(deps: WebDeps, request: Request) -> Visitor | None:
+    """The signed-in person, if the session cookie is genuine, its session still open on the
+    server (not signed out) and its token still valid."""
     session = deps.signer.session(request.cookies.get(SESSION_COOKIE))
     if session is None:
         return None
     principal = deps.api.tokens.by_hash(session.token_sha256)
-    return None if principal is None else Visitor(principal, session)
+    if principal is None:
+        return None
+    now = deps.signer.now()
+    if not await asyncio.to_thread(deps.sessions.is_open, session.id, now=now):
+        return None
+    return Visitor(principal, session)
 
 
 def to_sign_in(request: Request) -> RedirectResponse:

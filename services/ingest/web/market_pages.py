@@ -49,7 +49,7 @@ def market_router(deps: WebDeps) -> APIRouter:
 
     @router.get("/ui/marches", include_in_schema=False)
     async def markets(request: Request, q: str = "") -> Response:
-        who = visitor(deps, request)
+        who = await visitor(deps, request)
         if who is None:
             return to_sign_in(request)
         holders = dict(deps.api.markets.holders)
@@ -64,7 +64,7 @@ def market_router(deps: WebDeps) -> APIRouter:
 
     @router.get("/ui/marches/{market_id}", include_in_schema=False)
     async def market(request: Request, market_id: str) -> Response:
-        who = visitor(deps, request)
+        who = await visitor(deps, request)
         if who is None:
             return to_sign_in(request)
         holders = dict(deps.api.markets.holders)

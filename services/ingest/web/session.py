@@ -3,7 +3,9 @@
 A cookie value is `base64url(JSON).base64url(HMAC-SHA256)`; anything altered, expired or
 signed with another key reads as absent. The session holds the SHA-256 of the token the
 person pasted: every request looks it up again in the token registry, so a token removed
-from the configuration is out at once.
+from the configuration is out at once. It also holds a random session id, which must be
+open in the server-side table of sessions (`session_store`): signing out ends it there, so
+a copy of the cookie is worth nothing afterwards.
 """
 
 import base64
@@ -31,11 +33,13 @@ def _unb64(text: str) -> bytes:
 
 @dataclass(frozen=True, slots=True)
 class Session:
-    """Who is signed in (by token hash) until when, and the CSRF value of their forms."""
+    """Who is signed in (by token hash) until when, the CSRF value of their forms, and the id
+    the server-side table knows the session by."""
 
     token_sha256: str
     expires_at: float
     csrf: str
+    id: str
 
 
 class Signer:
@@ -45,6 +49,10 @@ class Signer:
         self._key = key
         self.lifetime_s = lifetime_s
         self._clock = clock
+
+    def now(self) -> float:
+        """The signer's clock (seconds since the epoch)."""
+        return self._clock()
 
     def _sign(self, payload: dict[str, Any]) -> str:
         body = _b64(json.dumps(payload, separators=(",", ":")).encode())
@@ -66,17 +74,30 @@ class Signer:
 
     def new_session(self, token_sha256: str) -> tuple[Session, str]:
         """A fresh session (with a fresh CSRF value) and its cookie value."""
-        session = Session(token_sha256, self._clock() + self.lifetime_s, secrets.token_urlsafe(32))
-        payload = {"h": session.token_sha256, "e": session.expires_at, "c": session.csrf}
+        session = Session(
+            token_sha256,
+            self._clock() + self.lifetime_s,
+            secrets.token_urlsafe(32),
+            secrets.token_urlsafe(32),
+        )
+        payload = {
+            "h": session.token_sha256,
+            "e": session.expires_at,
+            "c": session.csrf,
+            "s": session.id,
+        }
         return session, self._sign(payload)
 
     def session(self, value: str | None) -> Session | None:
-        """The session of a cookie value, if it is genuine and not expired."""
+        """The session of a cookie value, if it is genuine and not expired (a cookie signed
+        before sessions had ids is no session)."""
         payload = self._read(value)
         if payload is None:
             return None
         try:
-            session = Session(str(payload["h"]), float(payload["e"]), str(payload["c"]))
+            session = Session(
+                str(payload["h"]), float(payload["e"]), str(payload["c"]), str(payload["s"])
+            )
         except (KeyError, TypeError, ValueError):
             return None
         return session if session.expires_at > self._clock() else None

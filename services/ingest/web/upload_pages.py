@@ -10,7 +10,7 @@ from sqlalchemy.exc import OperationalError
 from starlette.datastructures import UploadFile
 
 from services.ingest.api_files import csv_error_items, import_hours_csv
-from services.ingest.auth import Role
+from services.ingest.auth import Role, principal_id
 from services.ingest.bodies import BodyTooLarge, read_body
 from services.ingest.records import Receipt, SubmissionRecord
 from services.ingest.usecase import Accepted, PublishError
@@ -56,14 +56,14 @@ def upload_router(deps: WebDeps) -> APIRouter:
 
     @router.get("/ui/depot", include_in_schema=False)
     async def upload_form(request: Request) -> Response:
-        who = visitor(deps, request)
+        who = await visitor(deps, request)
         if who is None:
             return to_sign_in(request)
         return deps.render.page(request, "depot.html", who.context())
 
     @router.post("/ui/depot", include_in_schema=False)
     async def upload(request: Request) -> Response:
-        who = visitor(deps, request)
+        who = await visitor(deps, request)
         if who is None:
             return to_sign_in(request)
         try:
@@ -100,12 +100,12 @@ def upload_router(deps: WebDeps) -> APIRouter:
 
     @router.get("/ui/historique", include_in_schema=False)
     async def history(request: Request) -> Response:
-        who = visitor(deps, request)
+        who = await visitor(deps, request)
         if who is None:
             return to_sign_in(request)
-        mine = None if who.principal.role is Role.FACILITATOR else who.principal.name
+        mine = None if who.principal.role is Role.FACILITATOR else principal_id(who.principal)
         records = await asyncio.to_thread(
-            deps.history.submissions, principal=mine, limit=HISTORY_SIZE
+            deps.history.submissions, principal_id=mine, limit=HISTORY_SIZE
         )
         rows = [(record, reports_of(record)) for record in records]
         return deps.render.page(request, "historique.html", who.context(rows=rows))

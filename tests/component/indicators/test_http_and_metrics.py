@@ -7,7 +7,9 @@ import pytest
 
 from services.indicators.app import build_service
 from services.indicators.domain.targets import TargetsError
+from services.indicators.report.render import CSS
 from services.indicators.settings import IndicatorsSettings
+from shared.http_security import source_hash
 from tests.builders import a_market, an_aggregate_change, an_hours_cell, beneficiary_counts
 from tests.component.indicators.conftest import Running, find
 
@@ -122,6 +124,24 @@ async def test_the_assessment_of_a_year_is_served_as_html_and_as_markdown(
     assert text.headers["content-type"].startswith("text/markdown")
     assert "15,8\u00a0% de femmes (44 sur 278 bénéficiaires)" in text.text
     assert missing.status_code == 404
+
+
+async def test_the_assessment_page_allows_its_own_stylesheet_only_and_cannot_be_framed(
+    running: Running,
+) -> None:
+    await running.change(*beneficiary_counts(female=44, male=234))
+
+    page = await running.client.get("/v1/assessment/2023")
+
+    policy = page.headers["content-security-policy"]
+    assert f"<style>{CSS}</style>" in page.text
+    assert f"style-src {source_hash(CSS)};" in policy
+    assert policy.startswith("default-src 'none'")
+    assert "frame-ancestors 'none'" in policy
+    assert "script-src" not in policy
+    assert page.headers["x-frame-options"] == "DENY"
+    assert page.headers["x-content-type-options"] == "nosniff"
+    assert page.headers["referrer-policy"] == "no-referrer"
 
 
 def test_a_targets_file_naming_an_unknown_indicator_stops_the_start(tmp_path: Path) -> None:

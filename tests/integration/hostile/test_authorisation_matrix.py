@@ -55,11 +55,12 @@ class Scoped:
 PUBLIC = "public"
 Policy = Scoped | str
 SUBMISSIONS = ("GET", "/v1/submissions/{submission_id}")
+# Swagger UI from the service's own files (shared/http_security.py); no ReDoc (it needs a CDN)
 DOCS = {
     ("GET", "/openapi.json"): PUBLIC,
     ("GET", "/docs"): PUBLIC,
     ("GET", "/docs/oauth2-redirect"): PUBLIC,
-    ("GET", "/redoc"): PUBLIC,
+    ("GET", "/docs/static/{name}"): PUBLIC,
 }
 # web pages: without a session cookie (signed, holding the token's hash), back to sign-in
 SESSION = "session"
@@ -374,6 +375,7 @@ PUBLIC_SAMPLES = {
     "/v1/assessment/{year}": "/v1/assessment/2023",
     "/v1/markets/{market_id}/overview": "/v1/markets/M-1/overview",
     "/ui/static/{name}": "/ui/static/style.css",
+    "/docs/static/{name}": "/docs/static/swagger-ui.css",
 }
 PAGES = [key for key, policy in POLICY["ingest"].items() if policy == SESSION]
 

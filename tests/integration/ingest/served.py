@@ -23,9 +23,11 @@ def served_ingest(
     database_url: str,
     extra_env: dict[str, str] | None = None,
     tree: Path = REPO,
+    log: Path | None = None,
 ) -> Iterator[str]:
     """The base URL of a running ingest process (stopped, by its own pid, on exit); `tree`:
-    the source tree it runs from (a benchmark may compare with another version)."""
+    the source tree it runs from (a benchmark may compare with another version); `log`: a
+    file for its standard output and error (else discarded)."""
     port, suffix = free_port(), uuid.uuid4().hex[:10]
     env = {
         **os.environ,
@@ -39,12 +41,13 @@ def served_ingest(
         "INGEST_RAW_GROUP_ID": f"ingest-raw-served-{suffix}",
         **(extra_env or {}),
     }
+    output = log.open("ab") if log is not None else subprocess.DEVNULL
     process = subprocess.Popen(
         [sys.executable, "-m", "services.ingest"],
         cwd=tree,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=output,
+        stderr=subprocess.STDOUT if log is not None else subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -61,3 +64,5 @@ def served_ingest(
         yield url
     finally:
         stop(process)
+        if not isinstance(output, int):
+            output.close()

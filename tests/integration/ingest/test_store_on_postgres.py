@@ -23,7 +23,9 @@ def test_concurrent_changes_of_one_identity_get_distinct_successive_versions(
 
     def write(amount: int) -> None:
         invoice = an_invoice(market_id=market_id, amount_ht=Decimal(amount))
-        pending = Pending(str(uuid.uuid4()), "test", "invoice", "t", datetime.now(UTC), [invoice])
+        pending = Pending(
+            str(uuid.uuid4()), "test", "invoice", "t", "t-id", datetime.now(UTC), [invoice]
+        )
         barrier.wait()
         [reservation] = store.reserve([pending])
         versions.append(reservation.receipts[0].version)

@@ -70,12 +70,15 @@ def test_an_earlier_database_is_upgraded_and_a_published_version_stays_published
     with engine.begin() as connection:
         connection.execute(
             text(
-                "INSERT INTO ingest_submissions VALUES ('earlier-submission', 'http', 'invoice',"
-                " 'facilitateur', 'published', :at, :at, '[]')"
+                "INSERT INTO ingest_submissions (id, source, kind, principal, status,"
+                " received_at, published_at, receipts) VALUES ('earlier-submission', 'http',"
+                " 'invoice', 'facilitateur', 'published', :at, :at, '[]')"
             ),
             {"at": datetime.now(UTC)},
         )
-    pending = Pending("retry", "http", "invoice", "facilitateur", datetime.now(UTC), [invoice])
+    pending = Pending(
+        "retry", "http", "invoice", "facilitateur", "f-id", datetime.now(UTC), [invoice]
+    )
     [reservation] = store.reserve([pending])
 
     tables = inspect(engine)
@@ -85,4 +88,44 @@ def test_an_earlier_database_is_upgraded_and_a_published_version_stays_published
     assert tables.get_indexes("ingest_event_versions") == []
     assert reservation.to_publish == []
     assert reservation.receipts[0].unchanged_since == "earlier-submission"
+    engine.dispose()
+
+
+# ingest_submissions as the release before principal ids wrote it (scoped by the token's name)
+NAME_SCOPED_SCHEMA = (
+    "CREATE TABLE ingest_submissions (id VARCHAR(36) NOT NULL, source VARCHAR(16) NOT NULL,"
+    " kind VARCHAR(32) NOT NULL, principal VARCHAR(100) NOT NULL, status VARCHAR(16) NOT NULL,"
+    " received_at TIMESTAMP WITH TIME ZONE NOT NULL, published_at TIMESTAMP WITH TIME ZONE,"
+    " receipts TEXT NOT NULL, PRIMARY KEY (id))",
+    "CREATE INDEX ix_ingest_submissions_principal ON ingest_submissions (principal)",
+)
+
+
+def test_submissions_stored_by_name_stay_their_owners_and_a_later_namesake_gets_none(
+    empty_database: str,
+) -> None:
+    engine = make_engine(empty_database)
+    with engine.begin() as connection:
+        for statement in NAME_SCOPED_SCHEMA:
+            connection.execute(text(statement))
+        for submission_id, name in (("by-acme", "acme"), ("by-gone", "gone")):
+            connection.execute(
+                text(
+                    "INSERT INTO ingest_submissions VALUES (:id, 'http', 'invoice', :name,"
+                    " 'published', :at, :at, '[]')"
+                ),
+                {"id": submission_id, "name": name, "at": "2023-07-15 10:00:00.000000"},
+            )
+    store = SqlStore(engine)
+
+    store.create_tables({"acme": "token:acme-id"})  # "gone" has no token any more
+    store.create_tables({"acme": "token:acme-id", "gone": "token:newcomer"})  # a namesake
+
+    assert [r.id for r in store.submissions(principal_id="token:acme-id", limit=10)] == ["by-acme"]
+    assert store.submissions(principal_id="token:newcomer", limit=10) == []
+    everyone = {r.id: r.principal_id for r in store.submissions(principal_id=None, limit=10)}
+    assert everyone == {"by-acme": "token:acme-id", "by-gone": None}
+    record = store.submission("by-acme")
+    assert record is not None
+    assert record.principal == "acme"
     engine.dispose()

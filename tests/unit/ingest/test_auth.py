@@ -19,8 +19,8 @@ from tests.builders import HOLDER_SIRET
 
 OTHER_SIRET = "44306184100047"
 HOLDERS = {"M-1": frozenset({HOLDER_SIRET}), "M-2": frozenset({OTHER_SIRET})}
-FACILITATOR = Principal("facilitateur", Role.FACILITATOR)
-CONTRACTOR = Principal("titulaire", Role.CONTRACTOR, HOLDER_SIRET)
+FACILITATOR = Principal(f"token:{hash_token('f-secret')}", "facilitateur", Role.FACILITATOR)
+CONTRACTOR = Principal("titulaire-id", "titulaire", Role.CONTRACTOR, HOLDER_SIRET)
 
 
 def test_tokens_from_a_toml_file_and_from_json_are_both_recognised(tmp_path: Path) -> None:
@@ -36,7 +36,9 @@ def test_tokens_from_a_toml_file_and_from_json_are_both_recognised(tmp_path: Pat
     registry = load_tokens(file, inline)
 
     assert registry.authenticate("f-secret") == FACILITATOR
-    assert registry.authenticate("c") == Principal("acme", Role.CONTRACTOR, HOLDER_SIRET)
+    assert registry.authenticate("c") == Principal(
+        f"token:{hash_token('c')}", "acme", Role.CONTRACTOR, HOLDER_SIRET
+    )
     assert registry.authenticate("unknown") is None
     assert registry.authenticate(None) is None
 
@@ -49,7 +51,9 @@ def test_a_json_file_with_a_tokens_key_is_read(tmp_path: Path) -> None:
     registry = load_tokens(file, "")
 
     assert len(registry) == 1
-    assert registry.authenticate("s") == Principal("f", Role.FACILITATOR)
+    assert registry.authenticate("s") == Principal(
+        f"token:{hash_token('s')}", "f", Role.FACILITATOR
+    )
 
 
 def test_a_contractor_token_without_siret_is_refused() -> None:

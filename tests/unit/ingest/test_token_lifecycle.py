@@ -30,7 +30,7 @@ def test_a_token_is_refused_from_its_expiry_on_and_accepted_before() -> None:
 
     accepted, refused = before.authenticate("t"), at_expiry.authenticate("t")
 
-    assert accepted == Principal("t", Role.FACILITATOR)
+    assert accepted == Principal(f"token:{hash_token('t')}", "t", Role.FACILITATOR)
     assert refused is None
     assert at_expiry.refusal("t") == f"Jeton d'accès « t » expiré le {expiry}."
 
@@ -76,7 +76,9 @@ def test_a_broken_tokens_file_keeps_the_tokens_read_before(
 
     file.write_text('{"tokens": [', encoding="utf-8")
 
-    assert registry.authenticate("t") == Principal("t", Role.FACILITATOR)
+    assert registry.authenticate("t") == Principal(
+        f"token:{hash_token('t')}", "t", Role.FACILITATOR
+    )
 
 
 def test_a_web_session_of_a_revoked_or_expired_token_is_refused_by_its_hash() -> None:
@@ -91,4 +93,66 @@ def test_a_web_session_of_a_revoked_or_expired_token_is_refused_by_its_hash() ->
 
     found = [registry.by_hash(hash_token(name)) for name in ("valid", "revoked", "expired")]
 
-    assert found == [Principal("valid", Role.FACILITATOR), None, None]
+    assert found == [
+        Principal(f"token:{hash_token('valid')}", "valid", Role.FACILITATOR),
+        None,
+        None,
+    ]
+
+
+def test_two_tokens_with_one_name_are_refused_at_start_naming_it_in_french_and_english() -> None:
+    tokens = json.dumps([entry("acme"), {**entry("other"), "name": "acme"}])
+
+    with pytest.raises(auth.DuplicateTokenError) as refused:
+        load_tokens(None, tokens)
+
+    assert "Deux jetons portent le même nom « acme »" in str(refused.value)
+    assert "Two tokens share the name 'acme'" in str(refused.value)
+
+
+def test_a_name_in_the_file_and_again_inline_is_a_duplicate_too(tmp_path: Path) -> None:
+    file = tmp_path / "tokens.json"
+    write(file, entry("acme"))
+
+    with pytest.raises(auth.DuplicateTokenError, match="acme"):
+        load_tokens(file, json.dumps([{**entry("other"), "name": "acme"}]))
+
+
+def test_a_tokens_file_rewritten_with_a_duplicate_name_keeps_the_tokens_read_before(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(auth, "RECHECK_SECONDS", 0.0)
+    file = tmp_path / "tokens.json"
+    write(file, entry("t"))
+    registry = load_tokens(file, "", clock=lambda: NOW)
+
+    write(file, entry("t"), {**entry("intruder"), "name": "t"})
+
+    assert registry.authenticate("t") is not None
+    assert registry.authenticate("intruder") is None
+
+
+def test_each_token_is_its_own_principal_by_id_and_a_configured_id_is_kept() -> None:
+    tokens = json.dumps([entry("old"), entry("new"), entry("rotated", id="acme-2026")])
+    registry = load_tokens(None, tokens, clock=lambda: NOW)
+
+    old, new, rotated = (registry.authenticate(name) for name in ("old", "new", "rotated"))
+
+    assert old is not None
+    assert new is not None
+    assert rotated is not None
+    assert auth.principal_id(old) != auth.principal_id(new)
+    assert auth.principal_id(old) == f"token:{hash_token('old')}"
+    assert auth.principal_id(rotated) == "acme-2026"
+    assert registry.ids_by_name() == {
+        "old": auth.principal_id(old),
+        "new": auth.principal_id(new),
+        "rotated": "acme-2026",
+    }
+
+
+def test_two_tokens_given_one_id_are_refused() -> None:
+    tokens = json.dumps([entry("a", id="same"), entry("b", id="same")])
+
+    with pytest.raises(auth.DuplicateTokenError, match="identifiant « same »"):
+        load_tokens(None, tokens)

@@ -12,7 +12,9 @@ NOW = datetime(2023, 7, 15, tzinfo=UTC)
 
 def pending(submission_id: str, contract_id: str, principal: str = "titulaire") -> Pending:
     event = a_contract(contract_id=contract_id)
-    return Pending(submission_id, "raw", "work_contract", principal, NOW, [event])
+    return Pending(
+        submission_id, "raw", "work_contract", principal, f"id-{principal}", NOW, [event]
+    )
 
 
 def test_pendings_sharing_an_id_are_recorded_as_one_submission_with_every_receipt() -> None:

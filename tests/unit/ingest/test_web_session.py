@@ -52,3 +52,23 @@ def test_a_csrf_value_matches_only_itself() -> None:
     assert not same(value, value + "x")
     assert not same(None, None)
     assert not same("", "")
+
+
+def test_every_session_gets_its_own_id_for_the_server_side_record() -> None:
+    signer = Signer(b"k" * 32, lifetime_s=3600, clock=Clock())
+    first, cookie = signer.new_session("ab" * 32)
+    second, _ = signer.new_session("ab" * 32)
+
+    read = signer.session(cookie)
+
+    assert read is not None
+    assert read.id == first.id
+    assert first.id != second.id
+    assert len(first.id) >= 32
+
+
+def test_a_cookie_signed_before_sessions_had_ids_is_no_session() -> None:
+    signer = Signer(b"k" * 32, lifetime_s=3600, clock=Clock())
+    earlier = signer._sign({"h": "ab" * 32, "e": 1_700_003_600.0, "c": "csrf"})
+
+    assert signer.session(earlier) is None
