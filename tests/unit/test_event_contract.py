@@ -57,7 +57,9 @@ def test_a_malformed_period_is_refused(period: str) -> None:
 def test_a_siret_that_is_not_14_digits_is_refused(siret: str) -> None:
     errors = refusal(an_invoice, holder_siret=siret)
 
-    assert errors == {"holder_siret": "Value error, un SIRET de 14 chiffres exactement était attendu"}
+    assert errors == {
+        "holder_siret": "Value error, un SIRET de 14 chiffres exactement était attendu"
+    }
 
 
 @pytest.mark.parametrize("amount", ["0", "-1500", "abc", "NaN"])
