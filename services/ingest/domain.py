@@ -8,7 +8,13 @@ from typing import Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel
 
 from services.ingest.hours import HoursLineFacts, check_hours_lines
-from services.ingest.problems import Problem, RuleContext, period_problem, unknown_market
+from services.ingest.problems import (
+    Problem,
+    RuleContext,
+    period_problem,
+    taken_problem,
+    unknown_market,
+)
 from services.ingest.submissions import (
     InvoiceSubmission,
     MarketSubmission,
@@ -80,7 +86,8 @@ def invoice_event(
 def contract_event(
     submission: WorkContractSubmission, pseudonymise: Pseudonymise, ctx: RuleContext
 ) -> WorkContractSigned | list[Problem]:
-    """A work contract is for a known market and ends (if at all) after it starts."""
+    """A work contract is for a known market, ends (if at all) after it starts, and keeps the
+    market and employer of its id's earlier versions."""
     problems: list[Problem] = []
     if submission.market_id not in ctx.holders:
         problems.append(unknown_market(submission.market_id, ctx.markets_lag))
@@ -89,6 +96,10 @@ def contract_event(
             f"la date de fin {submission.end_date} précède la date de début {submission.start_date}"
         )
         problems.append(Problem("contract_ends_before_start", "end_date", message))
+    if problem := taken_problem(
+        submission.contract_id, submission.market_id, submission.employer_siret, ctx.contracts
+    ):
+        problems.append(problem)
     if problems:
         return problems
     fields = fields_of(submission, WorkContractSubmission)

@@ -3,16 +3,16 @@
 import asyncio
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from time import perf_counter
 from zoneinfo import ZoneInfo
 
-from services.ingest.auth import forbidden
+from services.ingest.auth import OWN_SIRET_FIELD, forbidden, not_for_itself
 from services.ingest.markets_view import MarketsView
 from services.ingest.metrics import IngestMetrics
 from services.ingest.outcomes import Accepted, Judged, Limits, Outcome, PublishError, Refused
-from services.ingest.problems import ContractFacts, Problem, RuleContext
+from services.ingest.problems import ContractFacts, Problem, RuleContext, contract_id_taken
 from services.ingest.publisher import EventPublisher
 from services.ingest.records import Pending, Reservation
 from services.ingest.store import Store
@@ -21,6 +21,52 @@ from shared.events import Event, MarketNotified, WorkContractSigned
 
 PARIS = ZoneInfo("Europe/Paris")
 __all__ = ["Accepted", "Ingestor", "Limits", "Outcome", "PublishError", "Refused"]
+
+
+def scope_problem(
+    unit: Unit, market_id: str, siret: str | None, holders: Mapping[str, frozenset[str]]
+) -> Problem | None:
+    """Why the unit is outside its principal's scope for this market and SIRET (403), naming
+    the field: a market it does not hold, or another holder or employer than itself."""
+    reason = forbidden(unit.principal, unit.kind, market_id, holders)
+    if reason is not None:
+        return Problem("forbidden", "market_id", reason)
+    reason = not_for_itself(unit.principal, unit.kind, siret)
+    if reason is not None:
+        return Problem("forbidden", OWN_SIRET_FIELD[unit.kind], reason)
+    return None
+
+
+def _one_owner_per_contract(
+    built: list[tuple[int, list[Event]]], outcomes: dict[int, Outcome]
+) -> list[tuple[int, list[Event]]]:
+    """Units whose contracts keep one market and employer per contract id across the batch:
+    the rules compared each contract with the published ones, this compares the units judged
+    together (a raw batch), so that two senders cannot both claim a new id. A later unit that
+    claims an id for another owner is refused (422), as the rules would have."""
+    claimed: dict[str, tuple[str, str]] = {}
+    kept: list[tuple[int, list[Event]]] = []
+    for index, events in built:
+        owners = [
+            (e.contract_id, (e.market_id, e.employer_siret))
+            for e in events
+            if isinstance(e, WorkContractSigned)
+        ]
+        mine: dict[str, tuple[str, str]] = {}
+        taken = None
+        for contract_id, owner in owners:
+            if (
+                claimed.get(contract_id, owner) != owner
+                or mine.setdefault(contract_id, owner) != owner
+            ):
+                taken = contract_id
+                break
+        if taken is not None:
+            outcomes[index] = Refused(422, [contract_id_taken(taken)])
+            continue
+        claimed.update(mine)
+        kept.append((index, events))
+    return kept
 
 
 class Ingestor:
@@ -56,12 +102,10 @@ class Ingestor:
         outcomes: dict[int, Outcome] = {}
         holders = self._markets.holders
         for index, unit in enumerate(units):
-            for market_id, holder_siret in unit.scopes:
-                reason = forbidden(
-                    unit.principal, unit.kind, market_id, holders, holder_siret=holder_siret
-                )
-                if reason is not None:
-                    outcomes[index] = Refused(403, [Problem("forbidden", "market_id", reason)])
+            for market_id, siret in unit.scopes:
+                problem = scope_problem(unit, market_id, siret, holders)
+                if problem is not None:
+                    outcomes[index] = Refused(403, [problem])
                     break
         live = [index for index in range(len(units)) if index not in outcomes]
         ctx = await self._context([units[index] for index in live])
@@ -74,6 +118,7 @@ class Ingestor:
                 )
             else:
                 built.append((index, [e for e in result if isinstance(e, Event)]))
+        built = _one_owner_per_contract(built, outcomes)
         for index, outcome in outcomes.items():
             self._count_refusal(units[index], outcome)
         return Judged(list(units), outcomes, built)
