@@ -37,7 +37,7 @@ def scope_problem(
     return None
 
 
-def _one_owner_per_contract(
+def one_owner_per_contract(
     built: list[tuple[int, list[Event]]], outcomes: dict[int, Outcome]
 ) -> list[tuple[int, list[Event]]]:
     """Units whose contracts keep one market and employer per contract id across the batch:
@@ -118,7 +118,7 @@ class Ingestor:
                 )
             else:
                 built.append((index, [e for e in result if isinstance(e, Event)]))
-        built = _one_owner_per_contract(built, outcomes)
+        built = one_owner_per_contract(built, outcomes)
         for index, outcome in outcomes.items():
             self._count_refusal(units[index], outcome)
         return Judged(list(units), outcomes, built)
