@@ -38,13 +38,15 @@ def scope_problem(
 
 
 def one_owner_per_contract(
-    built: list[tuple[int, list[Event]]], outcomes: dict[int, Outcome]
+    built: list[tuple[int, list[Event]]],
+    outcomes: dict[int, Outcome],
+    claimed: dict[str, tuple[str, str]],
 ) -> list[tuple[int, list[Event]]]:
-    """Units whose contracts keep one market and employer per contract id across the batch:
-    the rules compared each contract with the published ones, this compares the units judged
-    together (a raw batch), so that two senders cannot both claim a new id. A later unit that
-    claims an id for another owner is refused (422), as the rules would have."""
-    claimed: dict[str, tuple[str, str]] = {}
+    """Units whose contracts keep one market and employer per contract id: the rules compared
+    each contract with the published ones, this compares it with `claimed` (the owners of
+    the contracts accepted so far, kept up to date) and with the units judged together (a
+    raw batch), so that two senders cannot both claim a new id, even at the same instant. A
+    unit that claims an id for another owner is refused (422), as the rules would have."""
     kept: list[tuple[int, list[Event]]] = []
     for index, events in built:
         owners = [
@@ -89,6 +91,10 @@ class Ingestor:
         self._limits = limits
         self._metrics = metrics
         self._reserving = asyncio.Lock()
+        # contract id -> (market, employer) of each contract this process accepted: checked
+        # and claimed in one step (no await between), so concurrent submissions of a new id
+        # are not both judged before either is published
+        self._owners: dict[str, tuple[str, str]] = {}
 
     async def process(self, units: Sequence[Unit], *, per_sender: bool = False) -> list[Outcome]:
         """The outcome of each unit, in order; raises PublishError when the broker fails.
@@ -118,7 +124,7 @@ class Ingestor:
                 )
             else:
                 built.append((index, [e for e in result if isinstance(e, Event)]))
-        built = one_owner_per_contract(built, outcomes)
+        built = one_owner_per_contract(built, outcomes, self._owners)
         for index, outcome in outcomes.items():
             self._count_refusal(units[index], outcome)
         return Judged(list(units), outcomes, built)

@@ -763,3 +763,30 @@ async def test_the_raw_topic_keeps_contracts_and_months_to_their_owner(
         assert json.dumps(details[name]).replace(theirs, never) == unknown
     for letter in letters.values():
         assert reveals(json.dumps(letter), market_b, OTHER_SIRET) == []
+
+
+async def test_two_contractors_sending_the_same_new_contract_id_at_once_do_not_share_it(
+    secured: Secured,
+) -> None:
+    client = secured.live.client
+    market_a, market_b = await a_market(client, HOLDER_SIRET), await a_market(client, OTHER_SIRET)
+    contract_id = f"C-{uuid.uuid4().hex[:12]}"
+    tried("authorisation matrix", 2)
+
+    by_a, by_b = await asyncio.gather(
+        client.post(
+            "/v1/work-contracts",
+            json=a_contract(market_a, HOLDER_SIRET, contract_id),
+            headers=bearer("contractor-a"),
+        ),
+        client.post(
+            "/v1/work-contracts",
+            json=a_contract(market_b, OTHER_SIRET, contract_id, gender="male"),
+            headers=bearer("contractor-b"),
+        ),
+    )
+
+    statuses = sorted([by_a.status_code, by_b.status_code])
+    assert statuses == [202, 422], (by_a.text, by_b.text)
+    refused = by_a if by_a.status_code == 422 else by_b
+    assert [e["code"] for e in refused.json()["errors"]] == ["contract_id_taken"]

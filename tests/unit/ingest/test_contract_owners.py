@@ -21,7 +21,7 @@ def test_a_second_sender_claiming_a_new_id_in_the_same_batch_is_refused_without_
     built: list[tuple[int, list[Event]]] = [(0, [contract("C-9", 0)]), (1, [contract("C-9", 1)])]
     outcomes: dict[int, Outcome] = {}
 
-    kept = one_owner_per_contract(built, outcomes)
+    kept = one_owner_per_contract(built, outcomes, {})
 
     assert [index for index, _ in kept] == [0]
     refused = outcomes[1]
@@ -34,10 +34,22 @@ def test_the_same_owner_may_send_a_contract_twice_in_a_batch() -> None:
     built: list[tuple[int, list[Event]]] = [(0, [contract("C-9", 2)]), (1, [contract("C-9", 2)])]
     outcomes: dict[int, Outcome] = {}
 
-    kept = one_owner_per_contract(built, outcomes)
+    kept = one_owner_per_contract(built, outcomes, {})
 
     assert [index for index, _ in kept] == [0, 1]
     assert outcomes == {}
+
+
+def test_an_id_claimed_by_an_earlier_batch_is_refused_to_another_owner() -> None:
+    claimed: dict[str, tuple[str, str]] = {}
+    one_owner_per_contract([(0, [contract("C-9", 0)])], {}, claimed)
+    outcomes: dict[int, Outcome] = {}
+
+    kept = one_owner_per_contract([(0, [contract("C-9", 1)])], outcomes, claimed)
+
+    assert kept == []
+    assert isinstance(outcomes[0], Refused)
+    assert claimed == {"C-9": OWNERS[0]}
 
 
 @given(
@@ -55,7 +67,7 @@ def test_the_units_kept_never_give_one_contract_id_two_owners(
     ]
     outcomes: dict[int, Outcome] = {}
 
-    kept = one_owner_per_contract(built, outcomes)
+    kept = one_owner_per_contract(built, outcomes, {})
 
     owners: dict[str, set[tuple[str, str]]] = {}
     for _, events in kept:
