@@ -20,6 +20,9 @@ from services.ingest.units import EVENT_TYPE_OF, Unit
 from shared.events import Event, MarketNotified, WorkContractSigned
 
 PARIS = ZoneInfo("Europe/Paris")
+# accepted contracts whose owner the process remembers (about 20 MB): enough to outlast
+# any publication in flight; older ones are read from the store like every published one
+OWNERS_KEPT = 100_000
 __all__ = ["Accepted", "Ingestor", "Limits", "Outcome", "PublishError", "Refused"]
 
 
@@ -125,6 +128,8 @@ class Ingestor:
             else:
                 built.append((index, [e for e in result if isinstance(e, Event)]))
         built = one_owner_per_contract(built, outcomes, self._owners)
+        if len(self._owners) > OWNERS_KEPT:  # the oldest are published: the store has them
+            self._owners = dict(list(self._owners.items())[-(OWNERS_KEPT // 2) :])
         for index, outcome in outcomes.items():
             self._count_refusal(units[index], outcome)
         return Judged(list(units), outcomes, built)
