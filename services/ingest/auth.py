@@ -281,6 +281,25 @@ def forbidden(
     held_by = holders.get(market_id)
     if held_by is not None and principal.siret not in held_by:
         return f"le marché « {market_id} » n'est pas détenu par le SIRET {principal.siret}"
-    if holder_siret is not None and holder_siret != principal.siret:
+    return not_for_itself(principal, kind, holder_siret)
+
+
+# the field naming the SIRET a submission is made for: a contractor's own, always
+OWN_SIRET_FIELD = {
+    SubmissionKind.INVOICE: "holder_siret",
+    SubmissionKind.WORK_CONTRACT: "employer_siret",
+    SubmissionKind.MONTHLY_HOURS: "employer_siret",
+}
+
+
+def not_for_itself(principal: Principal, kind: SubmissionKind, siret: str | None) -> str | None:
+    """Why a contractor's invoice, contract or month names another SIRET than its own as
+    holder or employer (in French), or None. A facilitator acts for every employer."""
+    if principal.role is Role.FACILITATOR or siret is None or siret == principal.siret:
+        return None
+    if kind is SubmissionKind.INVOICE:
         return f"un titulaire ne peut facturer que pour lui-même (SIRET {principal.siret})"
-    return None
+    return (
+        "un titulaire ne déclare que ses propres contrats et heures : l'employeur doit être "
+        f"son SIRET {principal.siret}"
+    )

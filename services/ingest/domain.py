@@ -16,6 +16,7 @@ from services.ingest.problems import (
     period_problem,
     period_window_problem,
     siret_problem,
+    taken_problem,
     unknown_market,
 )
 from services.ingest.submissions import (
@@ -130,7 +131,8 @@ def contract_event(
     submission: WorkContractSubmission, pseudonymise: Pseudonymise, ctx: RuleContext
 ) -> WorkContractSigned | list[Problem]:
     """A work contract is for a known market, starts and ends (if at all) within the window,
-    ends after it starts; the employer's SIRET has a right key."""
+    ends after it starts, keeps the market and employer of its id's earlier versions; the
+    employer's SIRET has a right key."""
     problems: list[Problem] = []
     if submission.market_id not in ctx.holders:
         problems.append(unknown_market(submission.market_id, ctx.markets_lag))
@@ -149,6 +151,10 @@ def contract_event(
             f"la date de fin {submission.end_date} précède la date de début {submission.start_date}"
         )
         problems.append(Problem("contract_ends_before_start", "end_date", message))
+    if problem := taken_problem(
+        submission.contract_id, submission.market_id, submission.employer_siret, ctx.contracts
+    ):
+        problems.append(problem)
     if problems:
         return problems
     fields = fields_of(submission, WorkContractSubmission)

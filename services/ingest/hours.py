@@ -32,20 +32,18 @@ class HoursLineFacts:
 
 
 def contract_problems(line: HoursLineFacts, contract: ContractFacts | None) -> list[Problem]:
-    """The line's contract is known, on the same market and employer, for the same person."""
-    if contract is None:
+    """The line's contract is known, on the same market and employer, for the same person.
+
+    Another employer's contract is answered as an unknown one, word for word, and nothing
+    else is compared with it: neither its market nor its person nor its start is told (the
+    employer of a contractor's report is the contractor itself, so it is another party's)."""
+    if contract is None or contract.employer_siret != line.employer_siret:
         message = f"contrat inconnu « {line.contract_id} » : transmettez d'abord le contrat"
         return [Problem("unknown_contract", "contract_id", message, line.line)]
     problems: list[Problem] = []
-    if contract.market_id != line.market_id:
+    if contract.market_id != line.market_id:  # the same employer's: its own market
         message = f"le contrat « {line.contract_id} » relève du marché « {contract.market_id} »"
         problems.append(Problem("contract_other_market", "contract_id", message, line.line))
-    if contract.employer_siret != line.employer_siret:
-        message = (
-            f"le contrat « {line.contract_id} » a été signé avec l'employeur "
-            f"{contract.employer_siret}"
-        )
-        problems.append(Problem("contract_other_employer", "contract_id", message, line.line))
     if contract.beneficiary != line.beneficiary:
         message = f"ce bénéficiaire n'est pas celui du contrat « {line.contract_id} »"
         problems.append(Problem("beneficiary_mismatch", "beneficiary_id", message, line.line))

@@ -61,6 +61,32 @@ def unknown_market(market_id: str, lag: int | None, *, line: int | None = None) 
     return Problem("unknown_market", "market_id", f"marché inconnu « {market_id} » ; {why}", line)
 
 
+def contract_id_taken(contract_id: str, *, line: int | None = None) -> Problem:
+    """A contract id already used for another market or employer: refused without saying
+    whose (the market and employer of a contract never change from one version to the next)."""
+    message = (
+        f"la référence de contrat « {contract_id} » est déjà utilisée : choisissez-en une autre "
+        "(le marché et l'employeur d'un contrat ne changent pas d'une version à l'autre)"
+    )
+    return Problem("contract_id_taken", "contract_id", message, line)
+
+
+def taken_problem(
+    contract_id: str,
+    market_id: str,
+    employer_siret: str,
+    contracts: Mapping[str, ContractFacts],
+    *,
+    line: int | None = None,
+) -> Problem | None:
+    """`contract_id_taken` when a published contract of that id has another market or
+    employer, whoever sends it (a facilitator corrects a contract, it does not move it)."""
+    known = contracts.get(contract_id)
+    if known is None or (known.market_id, known.employer_siret) == (market_id, employer_siret):
+        return None
+    return contract_id_taken(contract_id, line=line)
+
+
 def month_of(day: date) -> str:
     """The YYYY-MM period a day falls in."""
     return f"{day.year:04d}-{day.month:02d}"

@@ -14,6 +14,7 @@ from services.ingest.problems import (
     day_problem,
     period_problem,
     period_window_problem,
+    taken_problem,
     unknown_market,
 )
 from shared.codes import ContractType, EligiblePublic, Gender, Modality
@@ -80,6 +81,10 @@ def _row_problems(row: HoursRow, first: dict[str, HoursRow], ctx: RuleContext) -
             f"la date de fin {terms.end_date:%d/%m/%Y} précède le début {terms.start_date:%d/%m/%Y}"
         )
         problems.append(Problem("contract_ends_before_start", "end_date", message, line))
+    if problem := taken_problem(
+        terms.contract_id, terms.market_id, terms.employer_siret, ctx.contracts, line=line
+    ):
+        problems.append(problem)
     earlier = first.setdefault(terms.contract_id, row)
     if earlier.contract != terms:
         message = (

@@ -229,16 +229,23 @@ class SqlStore:
             return [_record_of(row) for row in session.scalars(query)]
 
     def contracts(self, ids: Iterable[str]) -> dict[str, ContractFacts]:
-        """The published contracts among these ids."""
+        """The published contracts among these ids (with their owners: market and employer)."""
         wanted = sorted(set(ids))
         found: dict[str, ContractFacts] = {}
         with Session(self._engine) as session:
-            for part in chunks(wanted):
-                query = select(ContractRow).where(col(ContractRow.contract_id).in_(part))
-                for row in session.scalars(query):
-                    found[row.contract_id] = ContractFacts(
-                        row.market_id, row.employer_siret, row.beneficiary, row.start_date
-                    )
+            parts: Iterable[Sequence[str]] = (
+                [wanted] if is_postgresql(session) else chunks(wanted)  # one array, one query
+            )
+            for part in parts:
+                query = select(
+                    CONTRACTS.c.contract_id,
+                    CONTRACTS.c.market_id,
+                    CONTRACTS.c.employer_siret,
+                    CONTRACTS.c.beneficiary,
+                    CONTRACTS.c.start_date,
+                ).where(among(session, CONTRACTS.c.contract_id, part))
+                for contract_id, *facts in session.execute(query):
+                    found[contract_id] = ContractFacts(*facts)
         return found
 
 

@@ -35,7 +35,8 @@ EVENT_TYPE_OF: dict[SubmissionKind, str] = {
 
 
 class Unit(NamedTuple):  # tuples: one per raw record, 4x cheaper to build than a frozen dataclass
-    """Who sends what, the (market, invoicing holder) pairs to authorise, and the rules."""
+    """Who sends what, the (market, SIRET it is for: invoicing holder or employer) pairs to
+    authorise, the contracts to look up, and the rules."""
 
     principal: Principal
     kind: SubmissionKind
@@ -86,9 +87,10 @@ def contract_unit(
     source: str,
 ) -> Unit:
     """Work contracts, one or a list."""
-    scopes = [(item.market_id, None) for item in items]
+    scopes = [(item.market_id, item.employer_siret) for item in items]
+    contracts = frozenset(item.contract_id for item in items)  # earlier versions' owners
     build = _each(items, lambda item, ctx: contract_event(item, pseudonymise, ctx))
-    return Unit(principal, SubmissionKind.WORK_CONTRACT, source, scopes, frozenset(), build)
+    return Unit(principal, SubmissionKind.WORK_CONTRACT, source, scopes, contracts, build)
 
 
 def hours_unit(
@@ -98,7 +100,7 @@ def hours_unit(
     source: str,
 ) -> Unit:
     """Monthly reports, one or a list; the contracts they cite are looked up."""
-    scopes = [(item.market_id, None) for item in items]
+    scopes = [(item.market_id, item.employer_siret) for item in items]
     contracts = frozenset(line.contract_id for item in items for line in item.lines)
     build = _each(items, lambda item, ctx: hours_event(item, pseudonymise, ctx))
     return Unit(principal, SubmissionKind.MONTHLY_HOURS, source, scopes, contracts, build)
@@ -111,7 +113,8 @@ def rows_unit(
     unreadable: Sequence[Problem] = (),
 ) -> Unit:
     """A file of monthly hours rows (contracts on the rows); `unreadable`: its bad cells."""
-    scopes = sorted({(row.contract.market_id, None) for row in rows}, key=str)
+    scopes = sorted({(row.contract.market_id, row.contract.employer_siret) for row in rows})
+    contracts = frozenset(row.contract.contract_id for row in rows)  # earlier versions' owners
 
     def build(ctx: RuleContext) -> list[Event] | list[Problem]:
         result = events_from_rows(rows, ctx)
@@ -120,7 +123,7 @@ def rows_unit(
         broken = [problem for problem in result if isinstance(problem, Problem)]
         return sorted([*unreadable, *broken], key=lambda problem: problem.line or 0)
 
-    return Unit(principal, SubmissionKind.MONTHLY_HOURS, source, scopes, frozenset(), build)
+    return Unit(principal, SubmissionKind.MONTHLY_HOURS, source, scopes, contracts, build)
 
 
 def decp_unit(principal: Principal, markets: Sequence[MarketNotified]) -> Unit:

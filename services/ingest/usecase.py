@@ -3,17 +3,17 @@
 import asyncio
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from time import perf_counter
 from zoneinfo import ZoneInfo
 
-from services.ingest.auth import forbidden, principal_id
+from services.ingest.auth import OWN_SIRET_FIELD, forbidden, not_for_itself, principal_id
 from services.ingest.markets_view import MarketsView
 from services.ingest.metrics import IngestMetrics
 from services.ingest.outcomes import Accepted, Judged, Limits, Outcome, PublishError, Refused
 from services.ingest.plausibility import Plausible
-from services.ingest.problems import ContractFacts, Problem, RuleContext
+from services.ingest.problems import ContractFacts, Problem, RuleContext, contract_id_taken
 from services.ingest.publisher import EventPublisher
 from services.ingest.records import Pending, Reservation
 from services.ingest.store import Store
@@ -21,7 +21,58 @@ from services.ingest.units import EVENT_TYPE_OF, Unit
 from shared.events import Event, MarketNotified, WorkContractSigned
 
 PARIS = ZoneInfo("Europe/Paris")
+# accepted contracts whose owner the process remembers (about 20 MB): enough to outlast
+# any publication in flight; older ones are read from the store like every published one
+OWNERS_KEPT = 100_000
 __all__ = ["Accepted", "Ingestor", "Limits", "Outcome", "PublishError", "Refused"]
+
+
+def scope_problem(
+    unit: Unit, market_id: str, siret: str | None, holders: Mapping[str, frozenset[str]]
+) -> Problem | None:
+    """Why the unit is outside its principal's scope for this market and SIRET (403), naming
+    the field: a market it does not hold, or another holder or employer than itself."""
+    reason = forbidden(unit.principal, unit.kind, market_id, holders)
+    if reason is not None:
+        return Problem("forbidden", "market_id", reason)
+    reason = not_for_itself(unit.principal, unit.kind, siret)
+    if reason is not None:
+        return Problem("forbidden", OWN_SIRET_FIELD[unit.kind], reason)
+    return None
+
+
+def one_owner_per_contract(
+    built: list[tuple[int, list[Event]]],
+    outcomes: dict[int, Outcome],
+    claimed: dict[str, tuple[str, str]],
+) -> list[tuple[int, list[Event]]]:
+    """Units whose contracts keep one market and employer per contract id: the rules compared
+    each contract with the published ones, this compares it with `claimed` (the owners of
+    the contracts accepted so far, kept up to date) and with the units judged together (a
+    raw batch), so that two senders cannot both claim a new id, even at the same instant. A
+    unit that claims an id for another owner is refused (422), as the rules would have."""
+    kept: list[tuple[int, list[Event]]] = []
+    for index, events in built:
+        owners = [
+            (e.contract_id, (e.market_id, e.employer_siret))
+            for e in events
+            if isinstance(e, WorkContractSigned)
+        ]
+        mine: dict[str, tuple[str, str]] = {}
+        taken = None
+        for contract_id, owner in owners:
+            if (
+                claimed.get(contract_id, owner) != owner
+                or mine.setdefault(contract_id, owner) != owner
+            ):
+                taken = contract_id
+                break
+        if taken is not None:
+            outcomes[index] = Refused(422, [contract_id_taken(taken)])
+            continue
+        claimed.update(mine)
+        kept.append((index, events))
+    return kept
 
 
 class Ingestor:
@@ -44,6 +95,10 @@ class Ingestor:
         self._limits = limits
         self._metrics = metrics
         self._reserving = asyncio.Lock()
+        # contract id -> (market, employer) of each contract this process accepted: checked
+        # and claimed in one step (no await between), so concurrent submissions of a new id
+        # are not both judged before either is published
+        self._owners: dict[str, tuple[str, str]] = {}
 
     async def process(self, units: Sequence[Unit], *, per_sender: bool = False) -> list[Outcome]:
         """The outcome of each unit, in order; raises PublishError when the broker fails.
@@ -57,12 +112,10 @@ class Ingestor:
         outcomes: dict[int, Outcome] = {}
         holders = self._markets.holders
         for index, unit in enumerate(units):
-            for market_id, holder_siret in unit.scopes:
-                reason = forbidden(
-                    unit.principal, unit.kind, market_id, holders, holder_siret=holder_siret
-                )
-                if reason is not None:
-                    outcomes[index] = Refused(403, [Problem("forbidden", "market_id", reason)])
+            for market_id, siret in unit.scopes:
+                problem = scope_problem(unit, market_id, siret, holders)
+                if problem is not None:
+                    outcomes[index] = Refused(403, [problem])
                     break
         live = [index for index in range(len(units)) if index not in outcomes]
         ctx = await self._context([units[index] for index in live])
@@ -75,6 +128,9 @@ class Ingestor:
                 )
             else:
                 built.append((index, [e for e in result if isinstance(e, Event)]))
+        built = one_owner_per_contract(built, outcomes, self._owners)
+        if len(self._owners) > OWNERS_KEPT:  # the oldest are published: the store has them
+            self._owners = dict(list(self._owners.items())[-(OWNERS_KEPT // 2) :])
         for index, outcome in outcomes.items():
             self._count_refusal(units[index], outcome)
         return Judged(list(units), outcomes, built)

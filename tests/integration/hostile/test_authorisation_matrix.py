@@ -7,6 +7,7 @@ revocation written to the file takes effect without a restart.
 """
 
 import asyncio
+import html
 import json
 import uuid
 from collections.abc import AsyncIterator, Sequence
@@ -32,11 +33,15 @@ from services.ingest.settings import IngestSettings
 from shared.topics import WORK_CONTRACTS
 from tests.builders import (
     HOLDER_SIRET,
+    RAW_BENEFICIARY,
     TEST_PSEUDONYMISATION_KEY,
     a_contract_submission,
     a_market_submission,
+    an_hours_csv,
+    an_hours_submission,
+    an_invoice_submission,
 )
-from tests.component.ingest.conftest import OTHER_SIRET
+from tests.component.ingest.conftest import OTHER_SIRET, form_csrf
 from tests.integration.hostile.checks import stored_submissions, tried
 from tests.integration.ingest.conftest import Live, TopicReader, unique_market
 from tests.integration.ingest.test_auth_matrix import routes
@@ -167,6 +172,7 @@ class Secured:
 
     live: Live
     tokens: Path
+    app: FastAPI
 
 
 @pytest.fixture(scope="module")
@@ -192,7 +198,7 @@ async def secured(
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://i", timeout=60) as c:
-            yield Secured(Live(c, service, settings, kafka_bootstrap), tokens)
+            yield Secured(Live(c, service, settings, kafka_bootstrap), tokens, app)
 
 
 def apps() -> dict[str, FastAPI]:
@@ -466,3 +472,323 @@ async def test_the_raw_topic_dead_letters_expired_revoked_and_out_of_scope_sende
     assert letters == {who: reason for who, (_, reason) in senders.items() if reason}
     assert len(published) == 1
     assert b"C-raw-contractor-b-" in published[0].value
+
+
+# -- one contractor never reaches another's contracts or months (issue 14, cases 2 and 3) --
+
+ELSEWHERE = "someone else"  # a wrong guess of B's beneficiary (RAW_BENEFICIARY is the right one)
+
+
+async def a_market(client: httpx.AsyncClient, *holders: str) -> str:
+    """A market notified by the facilitator, held by these SIRETs."""
+    market_id = unique_market()
+    body = a_market_submission(market_id=market_id, holders=[{"siret": s} for s in holders])
+    response = await client.post(
+        "/v1/markets", json=body.model_dump(mode="json"), headers=bearer("facilitator")
+    )
+    assert response.status_code == 202
+    return market_id
+
+
+def a_report(
+    market_id: str, employer: str, contract_id: str, period: str = "2023-06", **line: Any
+) -> dict[str, Any]:
+    body = an_hours_submission(
+        market_id=market_id, employer_siret=employer, period=period
+    ).model_dump(mode="json")
+    body["lines"][0].update(contract_id=contract_id, **line)
+    return body
+
+
+def a_contract(market_id: str, employer: str, contract_id: str, **fields: Any) -> dict[str, Any]:
+    return a_contract_submission(
+        market_id=market_id, employer_siret=employer, contract_id=contract_id, **fields
+    ).model_dump(mode="json")
+
+
+async def bs_contract(client: httpx.AsyncClient) -> tuple[str, str]:
+    """B's market and a contract B declared on it, with a month of hours."""
+    market_b = await a_market(client, OTHER_SIRET)
+    contract_id = f"C-{uuid.uuid4().hex[:12]}"
+    who = bearer("contractor-b")
+    sent = await client.post(
+        "/v1/work-contracts", json=a_contract(market_b, OTHER_SIRET, contract_id), headers=who
+    )
+    report = await client.post(
+        "/v1/monthly-hours", json=a_report(market_b, OTHER_SIRET, contract_id), headers=who
+    )
+    assert (sent.status_code, report.status_code) == (202, 202), (sent.text, report.text)
+    return market_b, contract_id
+
+
+def csv_of(market_id: str, employer: str, contract_id: str) -> bytes:
+    """A one-row CSV of contractor A's, naming this employer and contract reference."""
+    return an_hours_csv(market_id, 1, siret=employer, contract=contract_id)
+
+
+async def web_upload(secured: Secured, who: str, document: bytes) -> httpx.Response:
+    """The CSV dropped on /ui/depot by a signed-in `who` (HTTPS: the cookie is Secure)."""
+    transport = httpx.ASGITransport(app=secured.app)
+    async with httpx.AsyncClient(transport=transport, base_url="https://i", timeout=60) as web:
+        page = await web.get("/ui/connexion")
+        await web.post("/ui/connexion", data={"jeton": who, "csrf": form_csrf(page.text)})
+        csrf = form_csrf((await web.get("/ui/depot")).text)
+        files = {"file": ("heures.csv", document, "text/csv")}
+        return await web.post("/ui/depot", data={"csrf": csrf}, files=files)
+
+
+async def send_as(
+    secured: Secured,
+    via: str,
+    who: str,
+    *,
+    contract: dict[str, Any] | None = None,
+    report: dict[str, Any] | None = None,
+    csv: bytes | None = None,
+) -> httpx.Response:
+    """One submission of `who` through an entry point (json, csv or the web upload)."""
+    client = secured.live.client
+    if via == "web":
+        assert csv is not None
+        return await web_upload(secured, who, csv)
+    if via == "csv":
+        return await client.post("/v1/monthly-hours/csv", content=csv, headers=bearer(who))
+    path, body = ("/v1/work-contracts", contract) if contract else ("/v1/monthly-hours", report)
+    return await client.post(path, json=body, headers=bearer(who))
+
+
+def reveals(text: str, *secrets: str) -> list[str]:
+    """Which of another party's values (market, SIRET) a text shows."""
+    return [secret for secret in secrets if secret in text]
+
+
+@pytest.mark.parametrize("via", ["json", "csv", "web"])
+async def test_a_contract_id_another_contractor_used_is_refused_without_saying_whose(
+    secured: Secured, via: str
+) -> None:
+    client = secured.live.client
+    market_b, taken = await bs_contract(client)
+    market_a = await a_market(client, HOLDER_SIRET)
+    tried("authorisation matrix")
+
+    response = await send_as(
+        secured,
+        via,
+        "contractor-a",
+        contract=a_contract(market_a, HOLDER_SIRET, taken, gender="male", contract_type="cdi"),
+        csv=csv_of(market_a, HOLDER_SIRET, taken),
+    )
+    again = await client.post(
+        "/v1/work-contracts",
+        json=a_contract(market_b, OTHER_SIRET, taken),
+        headers=bearer("contractor-b"),
+    )
+    next_month = await client.post(
+        "/v1/monthly-hours",
+        json=a_report(market_b, OTHER_SIRET, taken, insertion_hours="12.00"),
+        headers=bearer("contractor-b"),
+    )
+
+    assert response.status_code == 422, response.text[:2000]
+    said = html.unescape(response.text)  # the web page says it in French, the API by its code
+    assert "contract_id_taken" in said or "« " + taken + " » est déjà utilisée" in said
+    assert reveals(response.text, market_b, OTHER_SIRET) == []
+    assert again.json()["replayed"] is True  # B's contract is still B's, at its version
+    assert again.json()["events"][0]["version"] == 1
+    assert next_month.status_code == 202, next_month.text
+
+
+async def test_a_facilitator_corrects_a_contract_but_never_moves_it_to_another_owner(
+    secured: Secured,
+) -> None:
+    client = secured.live.client
+    market_b, contract_id = await bs_contract(client)
+    market_a = await a_market(client, HOLDER_SIRET)
+    who = bearer("facilitator")
+    tried("authorisation matrix", 3)
+
+    corrected = await client.post(
+        "/v1/work-contracts",
+        json=a_contract(market_b, OTHER_SIRET, contract_id, contract_type="cdi"),
+        headers=who,
+    )
+    to_another_market = await client.post(
+        "/v1/work-contracts", json=a_contract(market_a, OTHER_SIRET, contract_id), headers=who
+    )
+    to_another_employer = await client.post(
+        "/v1/work-contracts", json=a_contract(market_b, HOLDER_SIRET, contract_id), headers=who
+    )
+
+    assert corrected.status_code == 202
+    assert corrected.json()["events"][0]["version"] == 2
+    for moved in (to_another_market, to_another_employer):
+        assert moved.status_code == 422, moved.text
+        assert [e["code"] for e in moved.json()["errors"]] == ["contract_id_taken"]
+
+
+CO_HELD = {
+    # what contractor A sends on a market A and B hold, naming B as employer or holder
+    "json contract": ("json", "contract", "employer_siret"),
+    "json report": ("json", "report", "employer_siret"),
+    "csv": ("csv", "csv", "employer_siret"),
+    "web upload": ("web", "csv", "employer_siret"),
+    "invoice": ("json", "invoice", "holder_siret"),
+}
+
+
+@pytest.mark.parametrize("case", CO_HELD, ids=list(CO_HELD))
+async def test_on_a_market_both_hold_a_contractor_declares_only_for_itself(
+    secured: Secured, case: str
+) -> None:
+    client = secured.live.client
+    via, what, field = CO_HELD[case]
+    shared = await a_market(client, HOLDER_SIRET, OTHER_SIRET)
+    bs, fresh = f"C-{uuid.uuid4().hex[:12]}", f"C-{uuid.uuid4().hex[:12]}"
+    b = bearer("contractor-b")
+    await client.post("/v1/work-contracts", json=a_contract(shared, OTHER_SIRET, bs), headers=b)
+    bs_month = await client.post(
+        "/v1/monthly-hours", json=a_report(shared, OTHER_SIRET, bs), headers=b
+    )
+    before = stored_submissions(secured.live)
+    tried("authorisation matrix")
+
+    if what == "invoice":
+        invoice = an_invoice_submission(market_id=shared, holder_siret=OTHER_SIRET)
+        response = await client.post(
+            "/v1/invoices", json=invoice.model_dump(mode="json"), headers=bearer("contractor-a")
+        )
+    else:
+        response = await send_as(
+            secured,
+            via,
+            "contractor-a",
+            contract=a_contract(shared, OTHER_SIRET, fresh) if what == "contract" else None,
+            report=a_report(shared, OTHER_SIRET, bs, insertion_hours="1.00"),
+            csv=csv_of(shared, OTHER_SIRET, fresh),
+        )
+
+    assert bs_month.status_code == 202
+    assert response.status_code == 403, response.text[:2000]
+    if via == "web":  # the page names the column as the file spells it, and says why
+        assert "siret_employeur" in response.text
+        assert "l'employeur doit être son SIRET" in html.unescape(response.text)
+    else:
+        assert field in {item["field"] for item in response.json()["errors"]}
+    assert stored_submissions(secured.live) == before
+
+
+@pytest.mark.parametrize("guess", [RAW_BENEFICIARY, ELSEWHERE], ids=["right person", "wrong"])
+async def test_citing_another_contractors_contract_is_answered_as_an_unknown_contract(
+    secured: Secured, guess: str
+) -> None:
+    client = secured.live.client
+    market_b, theirs = await bs_contract(client)
+    market_a = await a_market(client, HOLDER_SIRET)
+    never = f"C-{uuid.uuid4().hex[:12]}"
+    a = bearer("contractor-a")
+    tried("authorisation matrix", 2)
+
+    cited = await client.post(
+        "/v1/monthly-hours",
+        json=a_report(market_a, HOLDER_SIRET, theirs, beneficiary_id=guess, period="2023-01"),
+        headers=a,
+    )
+    unknown = await client.post(
+        "/v1/monthly-hours",
+        json=a_report(market_a, HOLDER_SIRET, never, beneficiary_id=guess, period="2023-01"),
+        headers=a,
+    )
+
+    assert cited.status_code == unknown.status_code == 422
+    assert cited.text.replace(theirs, never) == unknown.text
+    assert [e["code"] for e in cited.json()["errors"]] == ["unknown_contract"]
+    assert reveals(cited.text, market_b, OTHER_SIRET) == []
+
+
+async def test_the_raw_topic_keeps_contracts_and_months_to_their_owner(
+    secured: Secured,
+) -> None:
+    live = secured.live
+    market_b, theirs = await bs_contract(live.client)
+    market_a = await a_market(live.client, HOLDER_SIRET)
+    shared = await a_market(live.client, HOLDER_SIRET, OTHER_SIRET)
+    never = f"C-{uuid.uuid4().hex[:12]}"
+    sent: dict[str, dict[str, Any]] = {
+        "taken": {"type": "work_contract", **a_contract(market_a, HOLDER_SIRET, theirs)},
+        "for-b": {"type": "monthly_hours", **a_report(shared, OTHER_SIRET, never)},
+        "cited-right": {
+            "type": "monthly_hours",
+            **a_report(market_a, HOLDER_SIRET, theirs, period="2023-02"),
+        },
+        "cited-wrong": {
+            "type": "monthly_hours",
+            **a_report(market_a, HOLDER_SIRET, theirs, period="2023-03", beneficiary_id=ELSEWHERE),
+        },
+        "unknown": {"type": "monthly_hours", **a_report(market_a, HOLDER_SIRET, never)},
+    }
+    prefix = f"{uuid.uuid4().hex[:8]}:"
+    producer = AIOKafkaProducer(bootstrap_servers=live.bootstrap, acks="all")
+    await producer.start()
+    try:
+        async with TopicReader(live.bootstrap, [live.settings.dead_letter_topic]) as reader:
+            for name, body in sent.items():
+                await producer.send_and_wait(
+                    live.settings.raw_topic,
+                    json.dumps(body).encode(),
+                    key=f"{prefix}{name}".encode(),
+                    headers=[("authorization", b"Bearer contractor-a")],
+                )
+            tried("authorisation matrix", len(sent))
+            found = await reader.collect(
+                lambda r: r.key is not None and r.key.startswith(prefix.encode()),
+                count=len(sent),
+            )
+    finally:
+        await producer.stop()
+
+    letters = {
+        r.key.decode().removeprefix(prefix): {k: v.decode() for k, v in r.headers} for r in found
+    }
+    reasons = {name: letter["dead-letter-reason"] for name, letter in letters.items()}
+    details = {name: json.loads(letter["dead-letter-detail"]) for name, letter in letters.items()}
+    assert reasons == {
+        "taken": "rules_broken",
+        "for-b": "forbidden",
+        "cited-right": "rules_broken",
+        "cited-wrong": "rules_broken",
+        "unknown": "rules_broken",
+    }
+    assert [item["code"] for item in details["taken"]] == ["contract_id_taken"]
+    assert [item["field"] for item in details["for-b"]] == ["employer_siret"]
+    unknown = json.dumps(details["unknown"])
+    for name in ("cited-right", "cited-wrong"):
+        assert json.dumps(details[name]).replace(theirs, never) == unknown
+    for letter in letters.values():
+        assert reveals(json.dumps(letter), market_b, OTHER_SIRET) == []
+
+
+async def test_two_contractors_sending_the_same_new_contract_id_at_once_do_not_share_it(
+    secured: Secured,
+) -> None:
+    client = secured.live.client
+    market_a, market_b = await a_market(client, HOLDER_SIRET), await a_market(client, OTHER_SIRET)
+    contract_id = f"C-{uuid.uuid4().hex[:12]}"
+    tried("authorisation matrix", 2)
+
+    by_a, by_b = await asyncio.gather(
+        client.post(
+            "/v1/work-contracts",
+            json=a_contract(market_a, HOLDER_SIRET, contract_id),
+            headers=bearer("contractor-a"),
+        ),
+        client.post(
+            "/v1/work-contracts",
+            json=a_contract(market_b, OTHER_SIRET, contract_id, gender="male"),
+            headers=bearer("contractor-b"),
+        ),
+    )
+
+    statuses = sorted([by_a.status_code, by_b.status_code])
+    assert statuses == [202, 422], (by_a.text, by_b.text)
+    refused = by_a if by_a.status_code == 422 else by_b
+    assert [e["code"] for e in refused.json()["errors"]] == ["contract_id_taken"]

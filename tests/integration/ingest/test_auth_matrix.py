@@ -5,6 +5,7 @@ from typing import Any
 import pytest
 
 from tests.builders import (
+    HOLDER_SIRET,
     a_contract_submission,
     a_decp_document,
     a_decp_record,
@@ -135,8 +136,10 @@ async def test_a_contractor_reports_hours_on_its_market_but_not_on_another_holde
     live: Live, markets: tuple[str, str]
 ) -> None:
     own, other = markets
-    for market_id in (own, other):
-        contract = a_contract_submission(market_id=market_id, contract_id=f"C-{market_id}-h")
+    for market_id, employer in ((own, HOLDER_SIRET), (other, OTHER_SIRET)):
+        contract = a_contract_submission(
+            market_id=market_id, contract_id=f"C-{market_id}-h", employer_siret=employer
+        )
         body = contract.model_dump(mode="json")
         assert (
             await live.client.post("/v1/work-contracts", json=body, headers=FACILITATOR)
@@ -148,10 +151,11 @@ async def test_a_contractor_reports_hours_on_its_market_but_not_on_another_holde
     on_other = await call(
         live, "/v1/monthly-hours", routes(other, f"C-{other}-h")["/v1/monthly-hours"], CONTRACTOR
     )
-    by_the_other_holder = await call(
+    kind, report = routes(other, f"C-{other}-h")["/v1/monthly-hours"]
+    by_the_other_holder = await call(  # for itself: the employer is its own SIRET
         live,
         "/v1/monthly-hours",
-        routes(other, f"C-{other}-h")["/v1/monthly-hours"],
+        (kind, {**report, "employer_siret": OTHER_SIRET}),
         OTHER_CONTRACTOR,
     )
 

@@ -14,6 +14,7 @@ from services.ingest.auth import (
     forbidden,
     hash_token,
     load_tokens,
+    not_for_itself,
 )
 from tests.builders import HOLDER_SIRET
 
@@ -108,6 +109,21 @@ def test_a_contractor_invoices_only_for_itself() -> None:
         forbidden(CONTRACTOR, SubmissionKind.INVOICE, "M-1", HOLDERS, holder_siret=HOLDER_SIRET)
         is None
     )
+
+
+@pytest.mark.parametrize("kind", [SubmissionKind.WORK_CONTRACT, SubmissionKind.MONTHLY_HOURS])
+def test_a_contractor_declares_only_itself_as_employer_even_on_a_market_both_hold(
+    kind: SubmissionKind,
+) -> None:
+    holders = {"M-3": frozenset({HOLDER_SIRET, OTHER_SIRET})}
+
+    other = not_for_itself(CONTRACTOR, kind, OTHER_SIRET)
+
+    assert forbidden(CONTRACTOR, kind, "M-3", holders, holder_siret=OTHER_SIRET) == other
+    assert other is not None
+    assert OTHER_SIRET not in other
+    assert not_for_itself(CONTRACTOR, kind, HOLDER_SIRET) is None
+    assert not_for_itself(FACILITATOR, kind, OTHER_SIRET) is None
 
 
 def test_an_unknown_market_is_left_to_the_rules_which_say_the_market_is_unknown() -> None:

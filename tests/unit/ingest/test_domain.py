@@ -25,6 +25,7 @@ from services.ingest.submissions import (
 )
 from shared.events import MonthlyHoursReported, WorkContractSigned
 from tests.builders import (
+    HOLDER_SIRET,
     RAW_BENEFICIARY,
     TEST_PSEUDONYMISATION_KEY,
     a_contract_submission,
@@ -146,16 +147,68 @@ def test_a_future_month_is_refused() -> None:
     assert ("period_in_future", "period", None) in codes(result)
 
 
-def test_a_line_for_a_contract_of_another_market_or_employer_is_refused() -> None:
+def test_a_line_for_a_contract_of_another_employer_is_answered_as_an_unknown_contract() -> None:
     submission = an_hours_submission(market_id="M-2", employer_siret="44306184100047")
+    context = a_rule_context(holders={"M-2": frozenset({"44306184100047"})})
+    unknown = a_rule_context(holders={"M-2": frozenset({"44306184100047"})}, contracts={})
+
+    result = hours_event(submission, pseudonymise, context)
+
+    assert codes(result) == [("unknown_contract", "contract_id", 0)]
+    assert result == hours_event(submission, pseudonymise, unknown)
+    assert "2023-0042" not in str(result)
+
+
+@pytest.mark.parametrize("beneficiary_id", [RAW_BENEFICIARY, "someone else"])
+def test_another_employers_contract_is_never_compared_with_the_person_or_the_month(
+    beneficiary_id: str,
+) -> None:
+    submission = an_hours_submission(
+        market_id="M-2",
+        employer_siret="44306184100047",
+        period="2023-01",
+        lines=[a_line(beneficiary_id=beneficiary_id)],
+    )
     context = a_rule_context(holders={"M-2": frozenset({"44306184100047"})})
 
     result = hours_event(submission, pseudonymise, context)
 
-    assert codes(result) == [
-        ("contract_other_market", "contract_id", 0),
-        ("contract_other_employer", "contract_id", 0),
-    ]
+    assert codes(result) == [("unknown_contract", "contract_id", 0)]
+
+
+def test_a_line_for_the_same_employers_contract_on_another_market_names_that_market() -> None:
+    submission = an_hours_submission(market_id="M-2")
+    context = a_rule_context(holders={"M-2": frozenset({HOLDER_SIRET})})
+
+    result = hours_event(submission, pseudonymise, context)
+
+    assert codes(result) == [("contract_other_market", "contract_id", 0)]
+
+
+@pytest.mark.parametrize(
+    "moved",
+    [{"market_id": "M-2"}, {"employer_siret": "44306184100047"}],
+    ids=["another market", "another employer"],
+)
+def test_a_contract_id_already_published_for_another_owner_is_refused_without_saying_whose(
+    moved: dict[str, str],
+) -> None:
+    submission = a_contract_submission(**moved)
+    context = a_rule_context(holders={"2023-0042": frozenset({HOLDER_SIRET}), "M-2": frozenset()})
+
+    result = contract_event(submission, pseudonymise, context)
+
+    assert codes(result) == [("contract_id_taken", "contract_id", None)]
+    assert HOLDER_SIRET not in str(result)
+    assert "2023-0042" not in str(result)
+
+
+def test_a_new_version_of_a_contract_on_its_own_market_and_employer_is_accepted() -> None:
+    result = contract_event(
+        a_contract_submission(contract_type="cdi"), pseudonymise, a_rule_context()
+    )
+
+    assert isinstance(result, WorkContractSigned)
 
 
 def test_the_same_contract_twice_in_a_month_is_refused_on_the_second_line() -> None:

@@ -7,7 +7,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.ingest.problems import Problem
+from services.ingest.problems import ContractFacts, Problem
 from services.ingest.rows import ContractTerms, HoursRow, derive_contract_id, events_from_rows
 from shared.codes import ContractType, EligiblePublic, Gender, Modality
 from shared.events import MonthlyHoursReported, WorkContractSigned
@@ -74,6 +74,21 @@ def test_a_contract_described_differently_on_two_rows_is_refused_on_the_second()
     assert [(p.line, p.code) for p in result if isinstance(p, Problem)] == [
         (3, "contract_conflict")
     ]
+
+
+def test_a_row_reusing_the_contract_id_of_another_owner_is_refused_on_its_line() -> None:
+    other = ContractFacts("2023-0099", "44306184100047", pseudonym("p9"), date(2023, 1, 1))
+    rows = [a_row(2, "p1"), a_row(3, "p2")]
+
+    result = events_from_rows(rows, a_rule_context(contracts={"C-p2": other}))
+
+    assert isinstance(result, list)
+    assert [(p.line, p.code) for p in result if isinstance(p, Problem)] == [
+        (3, "contract_id_taken")
+    ]
+    said = " ".join(p.message for p in result if isinstance(p, Problem))
+    assert "2023-0099" not in said
+    assert "44306184100047" not in said
 
 
 def test_a_row_on_an_unknown_market_is_refused() -> None:
