@@ -1,14 +1,58 @@
-"""Decode the records the service reads; a record that fails says why, and is skipped."""
+"""Decode the records the service reads; a record that fails says why, and is skipped.
+
+A record is also refused when its year is one the indicators cannot publish (the years of
+`IndicatorValue`): applied, it would make every read fail. Refusals never quote the
+record (its key holds a market id and a SIRET): the reason names the field and the bounds.
+"""
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from shared.aggregates import Aggregate, aggregate_changed_adapter, aggregate_key
+from shared.aggregates import (
+    Aggregate,
+    ClauseStatus,
+    DistinctCount,
+    HoursCell,
+    aggregate_changed_adapter,
+    aggregate_key,
+)
 from shared.events import MarketNotified, decode_event
+from shared.indicators import IndicatorValue
+
+
+def _publishable_years() -> range:
+    """The years an indicator can be published for, read from the output contract."""
+    metadata = IndicatorValue.model_fields["year"].metadata
+    low = next(int(m.ge) for m in metadata if hasattr(m, "ge"))
+    high = next(int(m.le) for m in metadata if hasattr(m, "le"))
+    return range(low, high + 1)
+
+
+PUBLISHABLE_YEARS = _publishable_years()
+"""2000 to 2100 today: a fact of another year could not be published, so it is refused."""
 
 
 class RecordError(ValueError):
     """A record that is not a valid message of its topic."""
+
+
+class YearOutOfRangeError(RecordError):
+    """A valid message whose year the indicators cannot publish; `key` is the aggregate's."""
+
+    def __init__(self, field: str, year: int, key: str | None = None) -> None:
+        first, last = PUBLISHABLE_YEARS[0], PUBLISHABLE_YEARS[-1]
+        super().__init__(f"{field}: year {year} outside the years published ({first}-{last})")
+        self.key = key
+
+
+def _year_field(aggregate: Aggregate) -> tuple[str, int]:
+    match aggregate:
+        case HoursCell():
+            return "aggregate.period", int(aggregate.period[:4])
+        case DistinctCount():
+            return "aggregate.year", aggregate.year
+        case ClauseStatus():
+            return "aggregate.as_of_period", int(aggregate.as_of_period[:4])
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +79,9 @@ def decode_aggregate(key: bytes | None, value: bytes | None) -> KeyedAggregate:
         raise RecordError(f"key {change.key!r} does not match the aggregate: {expected!r}")
     if key and key.decode() != expected:
         raise RecordError(f"record key {key.decode()!r} is not the aggregate key {expected!r}")
+    field, year = _year_field(change.aggregate)
+    if year not in PUBLISHABLE_YEARS:
+        raise YearOutOfRangeError(field, year, expected)
     return KeyedAggregate(expected, change.aggregate, change.applied_at)
 
 
@@ -46,4 +93,8 @@ def decode_market(value: bytes | None) -> MarketNotified | None:
         event = decode_event(value)
     except ValueError as error:
         raise RecordError(f"not an event of the contract: {error}") from error
-    return event if isinstance(event, MarketNotified) else None
+    if not isinstance(event, MarketNotified):
+        return None
+    if event.notification_date.year not in PUBLISHABLE_YEARS:
+        raise YearOutOfRangeError("notification_date", event.notification_date.year)
+    return event
