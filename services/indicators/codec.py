@@ -1,12 +1,14 @@
 """Decode the records the service reads; a record that fails says why, and is skipped.
 
-A record is also refused when its year is one the indicators cannot publish (the years of
-`IndicatorValue`): applied, it would make every read fail. Refusals never quote the
-record (its key holds a market id and a SIRET): the reason names the field and the bounds.
+Refusals name the field and what was expected, never the values: a record's key and fields
+hold market ids and SIRETs. A record is also refused when its year is one the indicators
+cannot publish (the years of `IndicatorValue`): applied, it would make every read fail.
 """
 
 from dataclasses import dataclass
 from datetime import datetime
+
+from pydantic import ValidationError
 
 from shared.aggregates import (
     Aggregate,
@@ -71,21 +73,42 @@ class KeyedAggregate:
     applied_at: datetime | None = None
 
 
+def _reasons(error: ValueError) -> str:
+    """What is wrong, by field, without the values (a record may hold a market id, a SIRET)."""
+    if not isinstance(error, ValidationError):
+        return type(error).__name__
+    found = error.errors(include_url=False, include_input=False, include_context=False)
+    # the contract's own checks end their message with ", got <the value>": cut it
+    reasons = [
+        f"{'.'.join(str(p) for p in e['loc']) or 'record'}: {e['msg'].split(', got ')[0]}"
+        for e in found
+    ]
+    more = f" (and {len(reasons) - 3} more)" if len(reasons) > 3 else ""
+    return "; ".join(reasons[:3]) + more
+
+
+def _text(key: bytes) -> str:
+    try:
+        return key.decode()
+    except UnicodeDecodeError as error:
+        raise RecordError("record key: not UTF-8 text, expected the aggregate key") from error
+
+
 def decode_aggregate(key: bytes | None, value: bytes | None) -> KeyedAggregate:
     """The aggregate key and its new value (None for a tombstone), checked against each other."""
     if value is None:
         if not key:
             raise RecordError("tombstone without a key: expected the aggregate key")
-        return KeyedAggregate(key.decode(), None)
+        return KeyedAggregate(_text(key), None)
     try:
         change = aggregate_changed_adapter.validate_json(value)
     except ValueError as error:
-        raise RecordError(f"not an AggregateChanged: {error}") from error
+        raise RecordError(f"not an AggregateChanged: {_reasons(error)}") from error
     expected = aggregate_key(change.aggregate)
     if change.key != expected:
-        raise RecordError(f"key {change.key!r} does not match the aggregate: {expected!r}")
-    if key and key.decode() != expected:
-        raise RecordError(f"record key {key.decode()!r} is not the aggregate key {expected!r}")
+        raise RecordError("key: does not match the aggregate's kind and dimensions")
+    if key and _text(key) != expected:
+        raise RecordError("record key: not the aggregate key of its value")
     _check_year(change.aggregate, expected)
     return KeyedAggregate(expected, change.aggregate, change.applied_at)
 
@@ -97,7 +120,7 @@ def decode_market(value: bytes | None) -> MarketNotified | None:
     try:
         event = decode_event(value)
     except ValueError as error:
-        raise RecordError(f"not an event of the contract: {error}") from error
+        raise RecordError(f"not an event of the contract: {_reasons(error)}") from error
     if not isinstance(event, MarketNotified):
         return None
     if event.notification_date.year not in PUBLISHABLE_YEARS:
