@@ -1,5 +1,6 @@
 """HTTP: the indicators of a year, the years known, health and the Prometheus metrics."""
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Literal
 
@@ -34,8 +35,8 @@ class Health(BaseModel):
     latest_rejected: list[str]
 
 
-def _no_data(year: int | None, live: LiveIndicators) -> HTTPException:
-    return HTTPException(404, f"no data for year {year}; years with data: {sorted(live.by_year())}")
+def _no_data(year: int | None, by_year: Mapping[int, object]) -> HTTPException:
+    return HTTPException(404, f"no data for year {year}; years with data: {sorted(by_year)}")
 
 
 # the assessment page is self-contained: its one inline stylesheet, nothing else
@@ -54,16 +55,17 @@ def make_api(live: LiveIndicators, registry: CollectorRegistry) -> APIRouter:
         axis: Axis | None = None,
     ) -> IndicatorsPage:
         """Each indicator of the year: id, French label, value, unit, terms, target, status."""
-        by_year = live.by_year()
+        view = live.view  # one snapshot for the whole answer
+        by_year = live.by_year(view)
         chosen = year if year is not None else max(by_year, default=None)
         if chosen is None or chosen not in by_year:
-            raise _no_data(chosen, live)
-        values = [*by_year[chosen], *live.volatile()]
+            raise _no_data(chosen, by_year)
+        values = [*by_year[chosen], *live.volatile(view)]
         return IndicatorsPage(
             year=chosen,
             targets_version=live.targets.version,
             suppression_threshold=live.threshold,
-            data_applied_at=live.state.latest_applied_at,
+            data_applied_at=view.latest_applied_at,
             caught_up=live.caught_up,
             indicators=[v for v in values if axis is None or v.axis == axis],
         )
@@ -83,11 +85,11 @@ def make_api(live: LiveIndicators, registry: CollectorRegistry) -> APIRouter:
     )
     def assessment(year: int, format: Literal["html", "markdown"] = "html") -> Response:
         """The social-axis section of the assessment of a year (HTML page or Markdown)."""
-        if year not in live.by_year():
-            raise HTTPException(
-                404, f"no data for year {year}; years with data: {sorted(live.by_year())}"
-            )
-        text_md, text_html = live.assessment(year)
+        view = live.view
+        by_year = live.by_year(view)
+        if year not in by_year:
+            raise _no_data(year, by_year)
+        text_md, text_html = live.assessment(year, view)
         if format == "markdown":
             return Response(text_md, media_type="text/markdown; charset=utf-8")
         return Response(
@@ -99,12 +101,13 @@ def make_api(live: LiveIndicators, registry: CollectorRegistry) -> APIRouter:
     @router.get("/health", response_model=Health)
     def health() -> Health:
         """Liveness, and whether the state has caught up with the log."""
+        view = live.view
         return Health(
             status="ok",
             caught_up=live.caught_up,
-            revision=live.state.revision,
-            years=live.state.years(),
-            latest_rejected=list(live.rejected)[-5:],
+            revision=view.revision,
+            years=live.years(view),
+            latest_rejected=list(live.latest_rejected),
         )
 
     @router.get(

@@ -39,7 +39,7 @@ def make_router(
     )
     rejected = Counter(
         "insertion_indicators_rejected_records",
-        "Records skipped because they are not a valid message of their topic",
+        "Records skipped: not a valid message of their topic, or of a year not published",
         ["topic"],
         registry=registry,
     )

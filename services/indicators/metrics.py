@@ -37,10 +37,11 @@ class IndicatorCollector(Collector):
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         """Every family with its current samples."""
+        view = self._live.view  # one snapshot for the whole scrape
         values: list[IndicatorValue] = [
-            value for year_values in self._live.by_year().values() for value in year_values
+            value for year_values in self._live.by_year(view).values() for value in year_values
         ]
-        values.extend(self._live.volatile())
+        values.extend(self._live.volatile(view))
         families = {spec.id: _family(spec) for spec in SPECS}
         for value in values:
             if value.value is not None:
@@ -76,5 +77,11 @@ def make_registry(live: LiveIndicators) -> CollectorRegistry:
         "Changes applied to the indicators state since start",
         registry=registry,
     )
-    revision.set_function(lambda: float(live.state.revision))
+    revision.set_function(lambda: float(live.view.revision))
+    left_out = Gauge(
+        "insertion_indicators_left_out_cells",
+        "Indicator cells left out of the latest computation: a figure the contract cannot carry",
+        registry=registry,
+    )
+    left_out.set_function(lambda: float(len(live.left_out)))
     return registry

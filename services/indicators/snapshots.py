@@ -38,10 +38,11 @@ class SnapshotPublisher:
 
     async def publish_changes(self) -> int:
         """Publish what changed since the last call; returns how many messages were sent."""
-        revision = self._live.state.revision
+        view = self._live.view
+        revision = view.revision
         if revision == self._revision:
             return 0
-        current = {v.key: v for values in self._live.by_year().values() for v in values}
+        current = {v.key: v for values in self._live.by_year(view).values() for v in values}
         changed, removed = snapshot_diff(self._published, current)
         now = self._clock()
         sends = [
@@ -51,7 +52,7 @@ class SnapshotPublisher:
                     indicator=value,
                     targets_version=self._live.targets.version,
                     computed_at=now,
-                    data_applied_at=self._live.state.latest_applied_at,
+                    data_applied_at=view.latest_applied_at,
                 ),
                 value.key,
             )

@@ -95,10 +95,37 @@ def _baseline(measures: list[tuple[Measure, bool]], indicator: str) -> Decimal |
     return None
 
 
+def _publish_each(
+    measures: list[tuple[Measure, bool]],
+    *,
+    year: int,
+    targets: Targets,
+    baselines: Mapping[str, Decimal | None],
+    left_out: list[tuple[int, Cell]],
+) -> list[IndicatorValue]:
+    """Each cell of a year; one the contract cannot carry is left out alone, never the rest."""
+    values: list[IndicatorValue] = []
+    for measure, hidden in measures:
+        baseline = baselines.get(measure.indicator)
+        try:
+            values.append(_publish(measure, hidden, year=year, targets=targets, baseline=baseline))
+        except (ValueError, ArithmeticError):
+            left_out.append((year, measure.ref))
+    return values
+
+
 def compute_years(
-    facts_by_year: Mapping[int, YearFacts], *, targets: Targets, threshold: int
+    facts_by_year: Mapping[int, YearFacts],
+    *,
+    targets: Targets,
+    threshold: int,
+    left_out: list[tuple[int, Cell]] | None = None,
 ) -> dict[int, list[IndicatorValue]]:
-    """Every published indicator of every year; targets compare with a baseline year's value."""
+    """Every published indicator of every year; targets compare with a baseline year's value.
+
+    A cell that cannot be published (a figure outside the contract) is left out and noted
+    in `left_out`; the other cells of its year and every other year are still published.
+    """
     shown: dict[int, list[tuple[Measure, bool]]] = {
         year: _hidden(measures_of(facts, facts_by_year.get(year - 1)), threshold)
         for year, facts in facts_by_year.items()
@@ -110,11 +137,11 @@ def compute_years(
         if rule.baseline_year is not None
     }
 
+    noted = left_out if left_out is not None else []
     return {
-        year: [
-            _publish(m, hidden, year=year, targets=targets, baseline=baselines.get(m.indicator))
-            for m, hidden in measures
-        ]
+        year: _publish_each(
+            measures, year=year, targets=targets, baselines=baselines, left_out=noted
+        )
         for year, measures in sorted(shown.items())
     }
 
