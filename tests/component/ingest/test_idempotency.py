@@ -2,13 +2,27 @@
 
 import asyncio
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from services.ingest.versions import Encoded
+from shared.events import decode_event
 from shared.topics import MARKETS, MONTHLY_HOURS
-from tests.builders import a_contract_submission, a_market_submission, an_hours_submission
-from tests.component.ingest.conftest import CONTRACTOR, FACILITATOR, OTHER_CONTRACTOR, Harness
+from tests.builders import (
+    HOLDER_SIRET,
+    a_contract_submission,
+    a_market_submission,
+    an_hours_csv,
+    an_hours_submission,
+)
+from tests.component.ingest.conftest import (
+    CONTRACTOR,
+    FACILITATOR,
+    OTHER_CONTRACTOR,
+    Harness,
+    Web,
+)
 
 KEY = "8e03978e-40d5-43e8-bc93-6894a57f9324"
 OTHER_KEY = "0b7e1c2a-5d55-4e8f-9a7e-3f0c4d1b2a99"
@@ -273,3 +287,40 @@ async def test_a_raw_message_with_a_key_already_published_is_skipped_and_another
     assert versions(ingest) == [1, 2]
     reasons = [headers["dead-letter-reason"] for _, headers in ingest.dead_letters]
     assert reasons == ["idempotency_key_reused", "forbidden"]
+
+
+def form_values(html: str) -> dict[str, str]:
+    found = dict(re.findall(r'name="(csrf|idempotency_key)" value="([^"]+)"', html))
+    assert set(found) == {"csrf", "idempotency_key"}, "the upload form lacks its hidden fields"
+    return found
+
+
+async def upload(web: Web, document: bytes, form: dict[str, str]) -> Any:
+    files = {"file": ("heures-mai.csv", document, "text/csv")}
+    return await web.client.post("/ui/depot", data=form, files=files)
+
+
+async def test_the_upload_form_sent_again_publishes_once_and_shows_its_first_result(
+    web: Web,
+) -> None:
+    holders = [{"siret": HOLDER_SIRET, "is_sme": True, "in_territory": True}]
+    market = a_market_submission(holders=holders).model_dump(mode="json")
+    assert (await web.api.post("/v1/markets", json=market, headers=FACILITATOR)).is_success
+    await web.sign_in("facilitator-token")
+    first_form = form_values((await web.client.get("/ui/depot")).text)
+    first_file = an_hours_csv("2023-0042", 2)
+    first = await upload(web, first_file, first_form)
+    second_form = form_values(first.text)
+    corrected = await upload(web, an_hours_csv("2023-0042", 2, insertion="90"), second_form)
+
+    again = await upload(web, first_file, first_form)
+    reused = await upload(web, an_hours_csv("2023-0042", 3), first_form)
+
+    assert second_form["idempotency_key"] != first_form["idempotency_key"]
+    assert (first.status_code, corrected.status_code, again.status_code) == (200, 200, 200)
+    assert "Fichier déjà reçu" in again.text
+    assert again.headers["idempotent-replayed"] == "true"
+    assert reused.status_code == 422
+    assert "autre requête" in reused.text
+    reports = [decode_event(raw) for raw in web.topics[MONTHLY_HOURS.name]]
+    assert [report.version for report in reports] == [1, 2]
