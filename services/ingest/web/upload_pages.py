@@ -152,8 +152,8 @@ def upload_router(deps: WebDeps) -> APIRouter:
             print_ = fingerprint("POST /ui/depot", document)
             claim = await asyncio.to_thread(keys.claim, sender, key, print_, datetime.now(UTC))
             if isinstance(claim, Replay):
-                outcome, filename, rows = result_of(claim.body)
-                replay = Accepted(outcome.submission_id, True, outcome.receipts)
+                earlier, filename, rows = result_of(claim.body)
+                replay = Accepted(earlier.submission_id, True, earlier.receipts)
                 page = deps.render.page(
                     request, "depot.html", accepted_context(who, replay, filename, rows)
                 )
