@@ -18,7 +18,10 @@ from services.ingest.records import Conflict
 
 IF_MATCH = "If-Match"
 ETAG = re.compile(r'(?:W/)?"([0-9]{1,10})"')
-ETAG_RULE = 'une étiquette de version, par ex. If-Match: "3" (la version du reçu à corriger)'
+ETAG_RULE = (
+    'attendu : une seule étiquette de version, par ex. If-Match: "3" (la version du reçu à '
+    "corriger)"
+)
 
 
 class InvalidPreconditionError(ValueError):

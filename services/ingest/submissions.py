@@ -66,6 +66,7 @@ class Submission(BaseModel):
 ReplacesVersion = Annotated[
     int | None,
     Field(
+        strict=True,  # a version is a number: "2" is refused, not read as 2
         ge=0,
         le=2**31 - 1,
         description="The version this item corrects (the `version` of its receipt; 0: the "
