@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from services.ingest.auth import Principal, Role, TokenRegistry
 from services.ingest.bodies import OneOrMany, read_body
 from services.ingest.errors import invalid_body, refused_body, simple
+from services.ingest.idempotency import OPENAPI_PARAMETER as KEY_PARAMETER
 from services.ingest.idempotency import (
     IdempotencyKeys,
     InvalidKeyError,
@@ -27,6 +28,7 @@ from services.ingest.idempotency import (
 )
 from services.ingest.markets_view import MarketsView
 from services.ingest.metrics import IngestMetrics
+from services.ingest.preconditions import OPENAPI_PARAMETER as IF_MATCH_PARAMETER
 from services.ingest.preconditions import (
     InvalidPreconditionError,
     etag,
@@ -241,7 +243,10 @@ def api_router(deps: ApiDeps, principal_of: Callable[..., Principal]) -> APIRout
             status_code=202,
             response_model=AcceptedBody,
             responses=ERRORS,
-            openapi_extra=body.openapi(),
+            openapi_extra={
+                **body.openapi(),
+                "parameters": [KEY_PARAMETER, IF_MATCH_PARAMETER],
+            },
         )
 
     @post("/v1/markets", BODIES["markets"])

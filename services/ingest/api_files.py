@@ -15,6 +15,7 @@ from services.ingest.bodies import read_body
 from services.ingest.csv_import import CsvImport, parse_hours_csv
 from services.ingest.decp import ParseError, parse_decp
 from services.ingest.errors import simple
+from services.ingest.idempotency import OPENAPI_PARAMETER as KEY_PARAMETER
 from services.ingest.problems import Problem
 from services.ingest.responses import (
     AcceptedBody,
@@ -122,7 +123,7 @@ def files_router(deps: ApiDeps, principal_of: Callable[..., Principal]) -> APIRo
         status_code=202,
         response_model=AcceptedBody,
         responses=ERRORS,
-        openapi_extra=CSV_BODY,
+        openapi_extra={**CSV_BODY, "parameters": [KEY_PARAMETER]},
     )
     async def post_hours_csv(request: Request, caller: Caller) -> JSONResponse:
         """A CSV of monthly hours (one row per beneficiary and month): all or nothing."""
@@ -148,7 +149,7 @@ def files_router(deps: ApiDeps, principal_of: Callable[..., Principal]) -> APIRo
         status_code=202,
         response_model=DecpAcceptedBody,
         responses=ERRORS,
-        openapi_extra=DECP_BODY,
+        openapi_extra={**DECP_BODY, "parameters": [KEY_PARAMETER]},
     )
     async def post_decp(request: Request, caller: Caller) -> JSONResponse:
         """A DECP 2.x document: its valid markets are published, each defect is listed."""

@@ -46,6 +46,15 @@ KEY_RULE = (
     'bc93-6894a57f9324")'
 )
 KEYS: Table = IdempotencyKeyRow.__table__  # type: ignore[attr-defined]
+OPENAPI_PARAMETER: dict[str, Any] = {
+    "name": HEADER,
+    "in": "header",
+    "required": False,
+    "description": "A key of the client's (a UUID, as an sf-string): a retry with the same key "
+    "and body replays the first answer and publishes nothing (kept 48 h, per sender); the "
+    "same key with another body is 422, while the first is processed 409",
+    "schema": {"type": "string", "maxLength": 130},
+}
 
 
 def sender_of(principal: Principal) -> str:

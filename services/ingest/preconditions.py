@@ -24,6 +24,16 @@ ETAG_RULE = (
 )
 
 
+OPENAPI_PARAMETER: dict[str, Any] = {
+    "name": IF_MATCH,
+    "in": "header",
+    "required": False,
+    "description": 'The entity-tag of the version a body of one item corrects (`"3"`, the '
+    "`etag` of its receipt); 409 with the current version when it is no longer current",
+    "schema": {"type": "string", "maxLength": 24},
+}
+
+
 class InvalidPreconditionError(ValueError):
     """An If-Match (or its use) that cannot be honoured (message in French)."""
 

@@ -14,7 +14,7 @@ from services.ingest.preconditions import (
     expected_versions,
     parse_if_match,
 )
-from services.ingest.records import Conflict, Pending, Reservation
+from services.ingest.records import Conflict, Pending, Reservation, Stale
 from services.ingest.versioning import Versioner
 from services.ingest.versions import Known, content_hash, identity_of
 from tests.builders import an_invoice
@@ -89,7 +89,7 @@ def test_a_stated_version_is_honoured_only_when_current_or_the_content_is_unchan
     if stated == current or (unchanged and current):
         assert isinstance(result, Reservation)
     else:
-        assert result == Conflict([(0, stated, current)], 1)
+        assert result == Conflict([Stale(0, stated, current)], 1)
         assert versioner.writes() == ([], [])
 
 
