@@ -3,10 +3,12 @@
 import asyncio
 import json
 import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
 
+from services.ingest.idempotency import KEY_LIFETIME, Fresh, Replay, Reused
 from shared.events import MonthlyHoursReported, decode_event
 from shared.topics import MONTHLY_HOURS
 from tests.builders import a_contract_submission, a_market_submission, an_hours_submission
@@ -139,3 +141,21 @@ async def test_a_raw_retry_with_its_key_is_skipped_after_a_correction(live: Live
     assert fixed.status_code == 202
     assert dict(letter.headers)["dead-letter-reason"] == b"idempotency_key_reused"
     assert reports([r for r in reader.seen if keyed(market_id)(r)]) == [1, 2]
+
+
+def test_a_key_is_kept_48_hours_then_forgotten_in_postgresql(live: Live) -> None:
+    keys = live.service.keys
+    assert keys is not None
+    sender, key = f"test-{uuid.uuid4().hex[:8]}", str(uuid.uuid4())
+    now = datetime.now(UTC)
+    assert keys.claim(sender, key, "print", now) == Fresh()
+    keys.complete(sender, key, 202, '{"body": {}, "headers": {}}', now)
+
+    within = keys.claim(sender, key, "print", now + KEY_LIFETIME - timedelta(minutes=1))
+    other = keys.claim(sender, key, "other", now + timedelta(hours=1))
+    after = keys.claim(sender, key, "other", now + KEY_LIFETIME + timedelta(minutes=1))
+
+    assert timedelta(hours=48) == KEY_LIFETIME
+    assert within == Replay(202, '{"body": {}, "headers": {}}')
+    assert other == Reused()
+    assert after == Fresh()
