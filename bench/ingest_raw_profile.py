@@ -27,7 +27,7 @@ from aiokafka import AIOKafkaProducer
 from bench.ingest_throughput import contracts_body
 from services.ingest.app import build_service, running
 from services.ingest.auth import Principal, Role
-from services.ingest.records import Reservation, dump_receipts
+from services.ingest.records import Conflict, Reservation, dump_receipts
 from services.ingest.settings import IngestSettings
 from services.ingest.units import market_unit
 from services.ingest.versioning import Versioner
@@ -77,7 +77,7 @@ def stub_storage_and_broker(store: Any, ingestor: Any) -> None:
     """Versions decided, rows and receipts made as the store makes them, but kept nowhere;
     events encoded but not published."""
 
-    def reserve(batch: Any) -> list[Reservation]:
+    def reserve(batch: Any) -> list[Reservation | Conflict]:
         versioner = Versioner({})
         reservations = [versioner.reserve(pending) for pending in batch]
         versioner.writes()

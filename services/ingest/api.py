@@ -2,8 +2,9 @@
 
 import asyncio
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
@@ -15,8 +16,25 @@ from pydantic import ValidationError
 from services.ingest.auth import Principal, Role, TokenRegistry, principal_id
 from services.ingest.bodies import OneOrMany, read_body
 from services.ingest.errors import invalid_body, refused_body, simple
+from services.ingest.idempotency import OPENAPI_PARAMETER as KEY_PARAMETER
+from services.ingest.idempotency import (
+    IdempotencyKeys,
+    InvalidKeyError,
+    fingerprint,
+    idempotent,
+    key_refusal,
+    parse_key,
+    sender_of,
+)
 from services.ingest.markets_view import MarketsView
 from services.ingest.metrics import IngestMetrics
+from services.ingest.preconditions import OPENAPI_PARAMETER as IF_MATCH_PARAMETER
+from services.ingest.preconditions import (
+    InvalidPreconditionError,
+    etag,
+    expected_versions,
+    parse_if_match,
+)
 from services.ingest.pseudonym import Pseudonymiser
 from services.ingest.responses import (
     AcceptedBody,
@@ -45,9 +63,19 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorBody, "description": description}
     for status, description in (
         (401, "No token, or an unknown one"),
+        (400, "A malformed Idempotency-Key or If-Match header"),
         (403, "Outside the token's scope"),
+        (
+            409,
+            "A stated version (If-Match, replaces_version) is no longer current, or the "
+            "Idempotency-Key's first request is still being processed",
+        ),
         (413, "Body too large"),
-        (422, "Refused: every reason, naming the field (and line)"),
+        (
+            422,
+            "Refused: every reason, naming the field (and line); or an Idempotency-Key "
+            "already used with another request",
+        ),
         (503, "The broker did not acknowledge: nothing was accepted, retry"),
     )
 }
@@ -70,6 +98,63 @@ class ApiDeps:
     markets: MarketsView
     metrics: IngestMetrics
     max_body_bytes: int
+    keys: IdempotencyKeys | None = None
+
+
+def utc_now() -> datetime:
+    """The real clock: idempotency keys expire in real time."""
+    return datetime.now(UTC)
+
+
+class BadHeadersError(Exception):
+    """An Idempotency-Key or If-Match that cannot be used."""
+
+    def __init__(self, response: JSONResponse) -> None:
+        super().__init__(response.status_code)
+        self.response = response
+
+
+def key_of(request: Request) -> str | None:
+    """The request's Idempotency-Key (None without one); raises BadHeadersError."""
+    try:
+        return parse_key(request.headers.getlist("idempotency-key"))
+    except InvalidKeyError as error:
+        raise BadHeadersError(key_refusal(error)) from None
+
+
+def if_match_of(request: Request) -> int | None:
+    """The version the request's If-Match names (None without one); raises BadHeadersError."""
+    try:
+        return parse_if_match(request.headers.getlist("if-match"))
+    except InvalidPreconditionError as error:
+        raise BadHeadersError(precondition_refusal(error)) from None
+
+
+def precondition_refusal(error: InvalidPreconditionError) -> JSONResponse:
+    """400: If-Match cannot be honoured."""
+    return JSONResponse(simple("invalid_precondition", str(error)), status_code=400)
+
+
+async def once(
+    deps: ApiDeps,
+    request: Request,
+    caller: Principal,
+    payload: bytes,
+    run: Callable[[], Awaitable[JSONResponse]],
+) -> JSONResponse:
+    """Run a POST once per Idempotency-Key (replayed or refused otherwise)."""
+    try:
+        key = key_of(request)
+    except BadHeadersError as bad:
+        return bad.response
+    return await idempotent(
+        keys=deps.keys,
+        sender=sender_of(caller),
+        key=key,
+        print_=fingerprint(f"POST {request.url.path}", payload),
+        now=utc_now,
+        run=run,
+    )
 
 
 def is_uuid(text: str) -> bool:
@@ -95,6 +180,8 @@ def answer(outcome: Outcome, body: AcceptedBody | None = None) -> JSONResponse:
     if isinstance(outcome, Accepted):
         body = body or accepted_body(outcome)
         headers = {"Location": f"/v1/submissions/{outcome.submission_id}"}
+        if len(outcome.receipts) == 1:
+            headers["ETag"] = etag(outcome.receipts[0].version)
         return JSONResponse(body.model_dump(mode="json"), status_code=202, headers=headers)
     refusal = refused_body(outcome.status, outcome.problems, outcome.markets_lag)
     return JSONResponse(refusal.model_dump(mode="json"), status_code=outcome.status)
@@ -127,15 +214,28 @@ def api_router(deps: ApiDeps, principal_of: Callable[..., Principal]) -> APIRout
     Caller = Annotated[Principal, Depends(principal_of)]  # noqa: N806
 
     async def submit(
-        request: Request, body: OneOrMany, make: Callable[[Sequence[Any]], Unit]
+        request: Request,
+        caller: Principal,
+        body: OneOrMany,
+        make: Callable[[Sequence[Any]], Unit],
     ) -> JSONResponse:
         raw = await read_body(request, deps.max_body_bytes)
-        try:
-            items = body.parse(raw)
-        except ValidationError as error:
-            return JSONResponse(invalid_body(error).model_dump(mode="json"), status_code=422)
-        [outcome] = await deps.ingestor.process([make(items)])
-        return answer(outcome)
+
+        async def run() -> JSONResponse:
+            try:
+                items = body.parse(raw)
+            except ValidationError as error:
+                return JSONResponse(invalid_body(error).model_dump(mode="json"), status_code=422)
+            try:
+                expected = expected_versions(items, if_match_of(request))
+            except BadHeadersError as bad:
+                return bad.response
+            except InvalidPreconditionError as error:
+                return precondition_refusal(error)
+            [outcome] = await deps.ingestor.process([make(items)._replace(expected=expected)])
+            return answer(outcome)
+
+        return await once(deps, request, caller, raw, run)
 
     def post(path: str, body: OneOrMany) -> Callable[[Any], Any]:
         return router.post(
@@ -143,24 +243,32 @@ def api_router(deps: ApiDeps, principal_of: Callable[..., Principal]) -> APIRout
             status_code=202,
             response_model=AcceptedBody,
             responses=ERRORS,
-            openapi_extra=body.openapi(),
+            openapi_extra={
+                **body.openapi(),
+                "parameters": [KEY_PARAMETER, IF_MATCH_PARAMETER],
+            },
         )
 
     @post("/v1/markets", BODIES["markets"])
     async def post_markets(request: Request, caller: Caller) -> JSONResponse:
         """Markets notified by a buyer: one, or a list (all or nothing). Facilitators only."""
-        return await submit(request, BODIES["markets"], lambda i: market_unit(caller, i, "http"))
+        return await submit(
+            request, caller, BODIES["markets"], lambda i: market_unit(caller, i, "http")
+        )
 
     @post("/v1/invoices", BODIES["invoices"])
     async def post_invoices(request: Request, caller: Caller) -> JSONResponse:
         """Amounts invoiced by holders: one, or a list (all or nothing)."""
-        return await submit(request, BODIES["invoices"], lambda i: invoice_unit(caller, i, "http"))
+        return await submit(
+            request, caller, BODIES["invoices"], lambda i: invoice_unit(caller, i, "http")
+        )
 
     @post("/v1/work-contracts", BODIES["work-contracts"])
     async def post_contracts(request: Request, caller: Caller) -> JSONResponse:
         """Work contracts signed by beneficiaries: one, or a list (all or nothing)."""
         return await submit(
             request,
+            caller,
             BODIES["work-contracts"],
             lambda items: contract_unit(caller, items, deps.pseudonymise, "http"),
         )
@@ -170,6 +278,7 @@ def api_router(deps: ApiDeps, principal_of: Callable[..., Principal]) -> APIRout
         """One month's report of one employer on one market (or a list of reports)."""
         return await submit(
             request,
+            caller,
             BODIES["monthly-hours"],
             lambda items: hours_unit(caller, items, deps.pseudonymise, "http"),
         )

@@ -9,12 +9,13 @@ from fastapi.responses import JSONResponse
 from starlette.datastructures import UploadFile
 from starlette.types import Message
 
-from services.ingest.api import ERRORS, ApiDeps, accepted_body, answer
+from services.ingest.api import ERRORS, ApiDeps, accepted_body, answer, once
 from services.ingest.auth import Principal
 from services.ingest.bodies import read_body
 from services.ingest.csv_import import CsvImport, parse_hours_csv
 from services.ingest.decp import ParseError, parse_decp
 from services.ingest.errors import simple
+from services.ingest.idempotency import OPENAPI_PARAMETER as KEY_PARAMETER
 from services.ingest.problems import Problem
 from services.ingest.responses import (
     AcceptedBody,
@@ -99,6 +100,19 @@ def csv_refusal(problems: list[Problem], parsed: CsvImport, lag: int | None) -> 
     return JSONResponse(body.model_dump(mode="json"), status_code=422)
 
 
+NO_IF_MATCH = (
+    "If-Match ne s'applique pas à un fichier (plusieurs événements) : envoyez les corrections "
+    "qui doivent remplacer une version précise en JSON, avec « replaces_version »."
+)
+
+
+def if_match_refused(request: Request) -> JSONResponse | None:
+    """Files publish several events: one If-Match cannot say which version each replaces."""
+    if request.headers.getlist("if-match"):
+        return JSONResponse(simple("invalid_precondition", NO_IF_MATCH), status_code=400)
+    return None
+
+
 def files_router(deps: ApiDeps, principal_of: Callable[..., Principal]) -> APIRouter:
     """The CSV and DECP routes."""
     router = APIRouter()
@@ -109,7 +123,7 @@ def files_router(deps: ApiDeps, principal_of: Callable[..., Principal]) -> APIRo
         status_code=202,
         response_model=AcceptedBody,
         responses=ERRORS,
-        openapi_extra=CSV_BODY,
+        openapi_extra={**CSV_BODY, "parameters": [KEY_PARAMETER]},
     )
     async def post_hours_csv(request: Request, caller: Caller) -> JSONResponse:
         """A CSV of monthly hours (one row per beneficiary and month): all or nothing."""
@@ -117,33 +131,49 @@ def files_router(deps: ApiDeps, principal_of: Callable[..., Principal]) -> APIRo
         if document is None:
             message = "Formulaire sans fichier : envoyez le CSV dans le champ « file »."
             return JSONResponse(simple("missing_file", message), status_code=422)
-        outcome, parsed = await import_hours_csv(deps, caller, document, "csv")
-        if isinstance(outcome, Refused) and outcome.status == 422:
-            return csv_refusal(outcome.problems, parsed, outcome.markets_lag)
-        return answer(outcome)
+        if refused := if_match_refused(request):
+            return refused
+
+        async def run() -> JSONResponse:
+            assert document is not None
+            outcome, parsed = await import_hours_csv(deps, caller, document, "csv")
+            if isinstance(outcome, Refused) and outcome.status == 422:
+                return csv_refusal(outcome.problems, parsed, outcome.markets_lag)
+            return answer(outcome)
+
+        # the file, not the multipart body: a new boundary does not make another request
+        return await once(deps, request, caller, document, run)
 
     @router.post(
         "/v1/decp",
         status_code=202,
         response_model=DecpAcceptedBody,
         responses=ERRORS,
-        openapi_extra=DECP_BODY,
+        openapi_extra={**DECP_BODY, "parameters": [KEY_PARAMETER]},
     )
     async def post_decp(request: Request, caller: Caller) -> JSONResponse:
         """A DECP 2.x document: its valid markets are published, each defect is listed."""
         raw = await read_body(request, deps.max_body_bytes)
-        try:
-            parsed = await asyncio.to_thread(parse_decp, raw, deps.ingestor.bounds())
-        except ParseError as error:
-            return JSONResponse(simple("invalid_decp", str(error)), status_code=422)
-        defects = [DecpDefectOut.model_validate(d.model_dump(mode="json")) for d in parsed.defects]
-        if not parsed.markets:
-            return decp_refusal(defects)
-        [outcome] = await deps.ingestor.process([decp_unit(caller, parsed.markets)])
-        if not isinstance(outcome, Accepted):
-            return answer(outcome)
-        body = DecpAcceptedBody(**accepted_body(outcome).model_dump(), defects=defects)
-        return answer(outcome, body)
+        if refused := if_match_refused(request):
+            return refused
+
+        async def run() -> JSONResponse:
+            try:
+                parsed = await asyncio.to_thread(parse_decp, raw, deps.ingestor.bounds())
+            except ParseError as error:
+                return JSONResponse(simple("invalid_decp", str(error)), status_code=422)
+            defects = [
+                DecpDefectOut.model_validate(d.model_dump(mode="json")) for d in parsed.defects
+            ]
+            if not parsed.markets:
+                return decp_refusal(defects)
+            [outcome] = await deps.ingestor.process([decp_unit(caller, parsed.markets)])
+            if not isinstance(outcome, Accepted):
+                return answer(outcome)
+            body = DecpAcceptedBody(**accepted_body(outcome).model_dump(), defects=defects)
+            return answer(outcome, body)
+
+        return await once(deps, request, caller, raw, run)
 
     return router
 

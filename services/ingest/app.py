@@ -18,6 +18,7 @@ from services.ingest.api_files import files_router
 from services.ingest.auth import TokenRegistry, load_tokens
 from services.ingest.handlers import markets_router, raw_router
 from services.ingest.http_errors import install_error_handlers, register_body_schemas
+from services.ingest.idempotency import SqlIdempotencyKeys
 from services.ingest.markets_view import MarketsView
 from services.ingest.metrics import IngestMetrics
 from services.ingest.pseudonym import Pseudonymiser
@@ -70,6 +71,7 @@ class IngestService:
     record_batches: RecordBatches | None = None
     clauses: MarketSource | None = None
     clock: Callable[[], datetime] = utc_now
+    keys: SqlIdempotencyKeys | None = None
 
 
 def build_service(
@@ -112,6 +114,7 @@ def build_service(
         broker.config.logger.params_storage.set_level(logging.WARNING)
     engine = make_engine(settings.database_url, POSTGRESQL_SETTINGS)
     store = SqlStore(engine)
+    keys = SqlIdempotencyKeys(engine)
     markets = MarketsView()
     broker.include_router(markets_router(markets, settings.markets_topic))
     ingestor = Ingestor(
@@ -139,6 +142,7 @@ def build_service(
         metrics=metrics,
         max_message_bytes=settings.raw_max_message_bytes,
         markets=markets,
+        keys=keys,
     )
     broker.include_router(
         raw_router(
@@ -162,6 +166,7 @@ def build_service(
         record_batches,
         clauses or ClausesClient(settings.clauses_url),
         clock,
+        keys,
     )
 
 
@@ -245,6 +250,7 @@ def create_app(service: IngestService, *, manage_runtime: bool = True) -> FastAP
         markets=service.markets,
         metrics=service.metrics,
         max_body_bytes=service.settings.max_body_bytes,
+        keys=service.keys,
     )
     principal_of = authenticator(service.tokens)
     app.include_router(api_router(deps, principal_of))

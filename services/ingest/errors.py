@@ -109,12 +109,25 @@ def problem_item(problem: Problem) -> ErrorItem:
         parts.extend(["lines", problem.line])
     parts.append(problem.field)
     return ErrorItem(
-        code=problem.code, message=problem.message, field=problem.field, location=path_of(parts)
+        code=problem.code,
+        message=problem.message,
+        field=problem.field,
+        location=path_of(parts),
+        current_version=problem.current_version,
     )
 
 
 def refused_body(status: int, problems: Sequence[Problem], lag: int | None) -> ErrorBody:
     """A refusal by the rules (422) or by the principal's scope (403)."""
+    if status == 409:
+        return ErrorBody(
+            code="version_conflict",
+            message=(
+                f"La soumission est refusée : {len(problems)} élément(s) corrigent une version "
+                "qui n'est plus la version actuelle ; rien n'a été publié."
+            ),
+            errors=[problem_item(p) for p in problems],
+        )
     if status == 403:
         return ErrorBody(
             code="forbidden",

@@ -21,6 +21,7 @@ class Problem:
     message: str
     line: int | None = None
     item: int | None = None
+    current_version: int | None = None  # a stale stated version: the current one
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,8 @@ class Pending(NamedTuple):  # tuples: built per submission of every batch
     principal_id: str  # the unique id, what the submission is scoped by
     received_at: datetime
     events: Sequence[Event]
+    # the version each event states it replaces (0: none yet), None where it states nothing
+    expected: Sequence[int | None] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +47,22 @@ class Reservation(NamedTuple):
     replayed: bool
     to_publish: list[Encoded]
     receipts: list[Receipt]
+
+
+class Stale(NamedTuple):
+    """An event that states the version it replaces while another version is current."""
+
+    position: int  # the event's position in its submission
+    stated: int
+    current: int  # 0: no version yet
+
+
+class Conflict(NamedTuple):
+    """A submission refused as a whole: some of its events replace a version no longer
+    current; nothing of it was reserved."""
+
+    stale: list[Stale]
+    events: int  # how many events the submission has
 
 
 @dataclass(frozen=True, slots=True)

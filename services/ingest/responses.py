@@ -17,6 +17,10 @@ class ErrorItem(BaseModel):
     location: str | None = Field(default=None, description="Path in the JSON body")
     line: int | None = Field(default=None, description="CSV line as a spreadsheet shows it")
     column: str | None = Field(default=None, description="CSV column header as in the file")
+    current_version: int | None = Field(
+        default=None,
+        description="409: the version now current (0: none yet), to restate the correction on",
+    )
 
 
 class ErrorBody(BaseModel):
@@ -40,6 +44,10 @@ class EventReceipt(BaseModel):
     unchanged_since: str | None = Field(
         default=None, description="Identical to the version this submission already published"
     )
+    etag: str = Field(
+        description='The entity-tag of this version (`"3"`): what a correction states in '
+        "If-Match (or `replaces_version`: the version)"
+    )
 
     @classmethod
     def of(cls, receipt: Receipt) -> "EventReceipt":
@@ -50,6 +58,7 @@ class EventReceipt(BaseModel):
             version=receipt.version,
             topic=receipt.topic,
             unchanged_since=receipt.unchanged_since,
+            etag=f'"{receipt.version}"',
         )
 
 

@@ -13,6 +13,7 @@ from sqlmodel import SQLModel, col
 
 from services.ingest.problems import ContractFacts
 from services.ingest.records import (
+    Conflict,
     Pending,
     Reservation,
     SubmissionRecord,
@@ -79,7 +80,7 @@ def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
 class Store(Protocol):
     """What the use case needs from storage."""
 
-    def reserve(self, batch: Sequence[Pending]) -> list[Reservation]: ...
+    def reserve(self, batch: Sequence[Pending]) -> list[Reservation | Conflict]: ...
     def mark_published(
         self, ids: Sequence[str], contracts: Sequence[WorkContractSigned], at: datetime
     ) -> None: ...
@@ -124,7 +125,7 @@ class SqlStore:
                     )
                 )
 
-    def reserve(self, batch: Sequence[Pending]) -> list[Reservation]:
+    def reserve(self, batch: Sequence[Pending]) -> list[Reservation | Conflict]:
         """Give every event its version; retried when another writer raced on an identity."""
         for attempt in range(3):
             try:
@@ -134,7 +135,7 @@ class SqlStore:
                     raise
         raise AssertionError("unreachable")
 
-    def _reserve(self, batch: Sequence[Pending]) -> list[Reservation]:
+    def _reserve(self, batch: Sequence[Pending]) -> list[Reservation | Conflict]:
         with Session(self._engine) as session:
             versioner = Versioner(self._known(session, batch))
             reservations = [versioner.reserve(pending) for pending in batch]

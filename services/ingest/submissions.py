@@ -63,6 +63,19 @@ class Submission(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
 
+ReplacesVersion = Annotated[
+    int | None,
+    Field(
+        strict=True,  # a version is a number: "2" is refused, not read as 2
+        ge=0,
+        le=2**31 - 1,
+        description="The version this item corrects (the `version` of its receipt; 0: the "
+        "first one, nothing may exist yet); when another version is current it is refused "
+        "with 409 and nothing is published",
+    ),
+]
+
+
 class MarketSubmission(Submission):
     """A market notified by a buyer (facilitators only)."""
 
@@ -78,6 +91,7 @@ class MarketSubmission(Submission):
     social_considerations: list[SocialConsideration] = Field(default=[], max_length=3)
     environmental_considerations: list[EnvironmentalConsideration] = Field(default=[], max_length=2)
     insertion_commitment: InsertionCommitment | None = None
+    replaces_version: ReplacesVersion = None
 
 
 class InvoiceSubmission(Submission):
@@ -87,6 +101,7 @@ class InvoiceSubmission(Submission):
     holder_siret: Siret
     period: Period
     amount_ht: AmountInput
+    replaces_version: ReplacesVersion = None
 
 
 class WorkContractSubmission(Submission):
@@ -102,6 +117,7 @@ class WorkContractSubmission(Submission):
     market_id: Identifier
     start_date: date
     end_date: date | None = None
+    replaces_version: ReplacesVersion = None
 
 
 class HoursLineSubmission(Submission):
@@ -120,3 +136,4 @@ class MonthlyHoursSubmission(Submission):
     employer_siret: Siret
     period: Period
     lines: list[HoursLineSubmission] = Field(default=[], max_length=10_000)
+    replaces_version: ReplacesVersion = None

@@ -65,9 +65,28 @@ class WebSessionRow(SQLModel, table=True):
     )
 
 
+class IdempotencyKeyRow(SQLModel, table=True):
+    """An Idempotency-Key a sender used: its request's fingerprint and, once accepted, the
+    answer it got (replayed to a retry); forgotten after `expires_at`."""
+
+    __tablename__ = "ingest_idempotency_keys"
+
+    sender: str = Field(primary_key=True, max_length=100)
+    key: str = Field(primary_key=True, max_length=128)
+    fingerprint: str = Field(max_length=64)
+    state: str = Field(max_length=16)  # processing | done
+    status: int | None = None
+    response: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    expires_at: datetime = Field(
+        sa_column=Column(DateTime(timezone=True), nullable=False, index=True)
+    )
+
+
 TABLES = [
     SubmissionRow.__table__,  # type: ignore[attr-defined]
     EventVersionRow.__table__,  # type: ignore[attr-defined]
     ContractRow.__table__,  # type: ignore[attr-defined]
     WebSessionRow.__table__,  # type: ignore[attr-defined]
+    IdempotencyKeyRow.__table__,  # type: ignore[attr-defined]
 ]

@@ -44,6 +44,8 @@ class Unit(NamedTuple):  # tuples: one per raw record, 4x cheaper to build than 
     scopes: Sequence[tuple[str, str | None]]
     contract_ids: frozenset[str]
     build: Build
+    # the version each built event states it replaces (preconditions.py), None: no statement
+    expected: Sequence[int | None] = ()
 
 
 def _each(

@@ -13,9 +13,10 @@ from services.ingest.markets_view import MarketsView
 from services.ingest.metrics import IngestMetrics
 from services.ingest.outcomes import Accepted, Judged, Limits, Outcome, PublishError, Refused
 from services.ingest.plausibility import Plausible
+from services.ingest.preconditions import stale_refusal
 from services.ingest.problems import ContractFacts, Problem, RuleContext, contract_id_taken
 from services.ingest.publisher import EventPublisher
-from services.ingest.records import Pending, Reservation
+from services.ingest.records import Conflict, Pending, Reservation
 from services.ingest.store import Store
 from services.ingest.units import EVENT_TYPE_OF, Unit
 from shared.events import Event, MarketNotified, WorkContractSigned
@@ -176,7 +177,7 @@ class Ingestor:
 
     async def _publish(
         self, units: Sequence[Unit], events: Sequence[list[Event]], per_sender: bool
-    ) -> list[Accepted]:
+    ) -> list[Outcome]:
         now = self._clock()
         sender_ids: defaultdict[str, str] = defaultdict(lambda: str(uuid.uuid4()))
         batch = [
@@ -188,11 +189,13 @@ class Ingestor:
                 principal_id(unit.principal),
                 now,
                 evs,
+                unit.expected,
             )
             for unit, evs in zip(units, events, strict=True)
         ]
         async with self._reserving:
-            reservations = await asyncio.to_thread(self._store.reserve, batch)
+            reserved = await asyncio.to_thread(self._store.reserve, batch)
+        reservations = [r for r in reserved if not isinstance(r, Conflict)]
         to_publish = [event for reservation in reservations for event in reservation.to_publish]
         ids = list(dict.fromkeys(r.submission_id for r in reservations if r.to_publish))
         if to_publish:
@@ -209,8 +212,20 @@ class Ingestor:
             for event in published:
                 if isinstance(event, MarketNotified):
                     self._markets.apply(event)
-        self._count_accepted(units, reservations)
-        return [Accepted(r.submission_id, r.replayed, r.receipts) for r in reservations]
+        self._count_accepted(
+            [u for u, r in zip(units, reserved, strict=True) if not isinstance(r, Conflict)],
+            reservations,
+        )
+        outcomes: list[Outcome] = []
+        for unit, reservation in zip(units, reserved, strict=True):
+            if isinstance(reservation, Conflict):
+                refused = stale_refusal(reservation)
+                self._count_refusal(unit, refused)
+                outcomes.append(refused)
+            else:
+                r = reservation
+                outcomes.append(Accepted(r.submission_id, r.replayed, r.receipts))
+        return outcomes
 
     def _count_accepted(self, units: Sequence[Unit], reservations: Sequence[Reservation]) -> None:
         accepted: Counter[tuple[str, str]] = Counter()

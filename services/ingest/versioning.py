@@ -3,7 +3,7 @@
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from services.ingest.records import Pending, Receipt, Reservation
+from services.ingest.records import Conflict, Pending, Receipt, Reservation, Stale
 from services.ingest.versions import Encoded, Known, decide, encode, identity_of, with_version
 from shared.topics import topic_for
 
@@ -16,13 +16,18 @@ class Versioner:
         self._in_db = set(known)
         self._dirty: dict[str, tuple[Known, str]] = {}
 
-    def reserve(self, pending: Pending) -> Reservation:
-        """Versions of one submission's events; a repeat of one earlier submission replays it."""
+    def reserve(self, pending: Pending) -> Reservation | Conflict:
+        """Versions of one submission's events; a repeat of one earlier submission replays it;
+        a Conflict (nothing reserved) when an event replaces a version no longer current."""
         decided = []
         for event in pending.events:
             identity, encoded = identity_of(event), encode(event)
             digest = encoded.content_hash
             decided.append((identity, digest, decide(self._known.get(identity), digest), encoded))
+        if pending.expected:
+            stale = self._stale(pending.expected, decided)
+            if stale:
+                return Conflict(stale, len(pending.events))
         earlier = {decision.unchanged_since for _, _, decision, _ in decided}
         replay_of = earlier.pop() if len(earlier) == 1 and None not in earlier else None
         submission_id = replay_of or pending.submission_id
@@ -52,6 +57,21 @@ class Versioner:
             )
         return Reservation(submission_id, replay_of is not None, to_publish, receipts)
 
+    def _stale(self, expected: Sequence[int | None], decided: list[Any]) -> list[Stale]:
+        """Events whose stated version is not the current one; content identical to the
+        current version is never stale (a retry of the correction that made it)."""
+        stale = []
+        for index, (stated, (identity, _, decision, _)) in enumerate(
+            zip(expected, decided, strict=False)
+        ):
+            if stated is None or decision.unchanged_since is not None:
+                continue
+            known = self._known.get(identity)
+            current = known.version if known is not None else 0
+            if current != stated:
+                stale.append(Stale(index, stated, current))
+        return stale
+
     def writes(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """Rows to insert and rows to update (by primary key) in the versions table."""
         inserts: list[dict[str, Any]] = []
@@ -69,7 +89,7 @@ class Versioner:
 
     @staticmethod
     def submission_rows(
-        batch: Sequence[Pending], reservations: Sequence[Reservation]
+        batch: Sequence[Pending], reservations: Sequence[Reservation | Conflict]
     ) -> tuple[list[dict[str, Any]], list[str]]:
         """New submissions to insert, and earlier ones that are replayed.
 
@@ -78,6 +98,8 @@ class Versioner:
         new: dict[str, dict[str, Any]] = {}
         replayed: list[str] = []
         for pending, reservation in zip(batch, reservations, strict=True):
+            if isinstance(reservation, Conflict):
+                continue
             if reservation.replayed:
                 replayed.append(reservation.submission_id)
                 continue

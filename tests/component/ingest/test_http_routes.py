@@ -67,6 +67,7 @@ async def test_a_market_is_published_on_the_markets_topic_and_its_submission_say
             "version": 1,
             "topic": MARKETS.name,
             "unchanged_since": None,
+            "etag": '"1"',
         }
     ]
     status = await ingest.client.get(response.headers["location"], headers=FACILITATOR)

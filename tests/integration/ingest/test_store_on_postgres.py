@@ -5,7 +5,7 @@ import uuid
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from services.ingest.records import Pending
+from services.ingest.records import Pending, Reservation
 from services.ingest.store import SqlStore
 from shared.db import make_engine
 from tests.builders import a_contract, an_invoice
@@ -28,6 +28,7 @@ def test_concurrent_changes_of_one_identity_get_distinct_successive_versions(
         )
         barrier.wait()
         [reservation] = store.reserve([pending])
+        assert isinstance(reservation, Reservation)
         versions.append(reservation.receipts[0].version)
 
     threads = [threading.Thread(target=write, args=(100 + n,)) for n in range(writers)]

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
-from services.ingest.records import Pending
+from services.ingest.records import Pending, Reservation
 from services.ingest.store import SqlStore
 from services.ingest.versions import content_hash, identity_of
 from shared.db import make_engine
@@ -80,6 +80,7 @@ def test_an_earlier_database_is_upgraded_and_a_published_version_stays_published
         "retry", "http", "invoice", "facilitateur", "f-id", datetime.now(UTC), [invoice]
     )
     [reservation] = store.reserve([pending])
+    assert isinstance(reservation, Reservation)
 
     tables = inspect(engine)
     assert "published" not in {

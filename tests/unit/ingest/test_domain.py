@@ -280,10 +280,12 @@ def test_hours_within_the_ceiling_are_reported_as_sent(
     ],
 )
 def test_the_fields_of_a_submission_are_its_dump(submission: Submission, shape: Any) -> None:
-    dumped = submission.model_dump(include=set(shape.model_fields))
+    # replaces_version is a precondition on the version, not a fact the event carries
+    dumped = submission.model_dump(include=set(shape.model_fields) - {"replaces_version"})
 
     fields = fields_of(submission, shape)
 
+    assert "replaces_version" in shape.model_fields
     assert fields == dumped
     assert {name: type(value) for name, value in fields.items()} == {
         name: type(value) for name, value in dumped.items()
