@@ -33,7 +33,8 @@ class Person:
 
 
 def market_body(market: str, rng: random.Random) -> dict[str, Any]:
-    amount = Decimal(rng.randrange(20_000, 2_000_000))
+    # at least the largest invoice the stream sends (ingest refuses an invoice above its market)
+    amount = Decimal(rng.randrange(200_000, 2_000_000))
     return {
         "market_id": market,
         "buyer": {"siret": BUYER_SIRET, "name": "Région des Pays de la Loire"},

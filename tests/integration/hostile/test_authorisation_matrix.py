@@ -29,6 +29,7 @@ from services.indicators.app import build_service as build_indicators
 from services.indicators.settings import IndicatorsSettings
 from services.ingest.app import build_service, create_app
 from services.ingest.auth import hash_token
+from services.ingest.dead_letters import keyed_digest
 from services.ingest.settings import IngestSettings
 from shared.topics import WORK_CONTRACTS
 from tests.builders import (
@@ -441,6 +442,11 @@ async def test_the_raw_topic_dead_letters_expired_revoked_and_out_of_scope_sende
     producer = AIOKafkaProducer(bootstrap_servers=live.bootstrap, acks="all")
     await producer.start()
     topics = [live.settings.dead_letter_topic, WORK_CONTRACTS.name]
+    # dead letters are keyed by the keyed digest of the refused message's key
+    whose = {
+        keyed_digest(f"{market_id}:{who}".encode(), live.service.pseudonymise).encode(): who
+        for who, (market_id, _) in senders.items()
+    }
     try:
         async with TopicReader(live.bootstrap, topics) as reader:
             for who, (market_id, _) in senders.items():
@@ -457,16 +463,19 @@ async def test_the_raw_topic_dead_letters_expired_revoked_and_out_of_scope_sende
                 )
             tried("authorisation matrix", len(senders))
             found = await reader.collect(
-                lambda r: r.key is not None and r.key.startswith((own.encode(), others.encode())),
+                lambda r: (
+                    r.key in whose
+                    or (r.key is not None and r.key.startswith((own.encode(), others.encode())))
+                ),
                 count=len(senders),
             )
     finally:
         await producer.stop()
 
     letters = {
-        r.key.decode().split(":", 1)[1]: dict(r.headers)["dead-letter-reason"].decode()
+        whose[r.key]: dict(r.headers)["dead-letter-reason"].decode()
         for r in found
-        if r.topic == live.settings.dead_letter_topic
+        if r.topic == live.settings.dead_letter_topic and r.key in whose
     }
     published = [r for r in found if r.topic == WORK_CONTRACTS.name and b"C-raw-" in r.value]
     assert letters == {who: reason for who, (_, reason) in senders.items() if reason}
@@ -729,6 +738,11 @@ async def test_the_raw_topic_keeps_contracts_and_months_to_their_owner(
     prefix = f"{uuid.uuid4().hex[:8]}:"
     producer = AIOKafkaProducer(bootstrap_servers=live.bootstrap, acks="all")
     await producer.start()
+    # dead letters are keyed by the keyed digest of the refused message's key
+    names = {
+        keyed_digest(f"{prefix}{name}".encode(), live.service.pseudonymise).encode(): name
+        for name in sent
+    }
     try:
         async with TopicReader(live.bootstrap, [live.settings.dead_letter_topic]) as reader:
             for name, body in sent.items():
@@ -739,16 +753,11 @@ async def test_the_raw_topic_keeps_contracts_and_months_to_their_owner(
                     headers=[("authorization", b"Bearer contractor-a")],
                 )
             tried("authorisation matrix", len(sent))
-            found = await reader.collect(
-                lambda r: r.key is not None and r.key.startswith(prefix.encode()),
-                count=len(sent),
-            )
+            found = await reader.collect(lambda r: r.key in names, count=len(sent))
     finally:
         await producer.stop()
 
-    letters = {
-        r.key.decode().removeprefix(prefix): {k: v.decode() for k, v in r.headers} for r in found
-    }
+    letters = {names[r.key]: {k: v.decode() for k, v in r.headers} for r in found if r.key}
     reasons = {name: letter["dead-letter-reason"] for name, letter in letters.items()}
     details = {name: json.loads(letter["dead-letter-detail"]) for name, letter in letters.items()}
     assert reasons == {

@@ -63,7 +63,7 @@ def test_a_refusal_names_the_fields_never_their_values() -> None:
         decode_aggregate(None, json.dumps(document).encode())
 
     message = str(refused.value)
-    assert "aggregate.hours.employer_siret: Value error, expected a SIRET" in message
+    assert "aggregate.hours.employer_siret: Value error, un SIRET de 14 chiffres" in message
     assert "aggregate.hours.market_id" in message
     assert "3560000000004" not in message
     assert "bad id with spaces" not in message
