@@ -74,6 +74,18 @@ class IngestService:
     keys: SqlIdempotencyKeys | None = None
 
 
+def limits_of(settings: IngestSettings) -> Limits:
+    """The rules' limits as the settings give them (ceiling, lines, plausibility window)."""
+    return Limits(
+        settings.monthly_hours_ceiling,
+        settings.max_lines_per_report,
+        earliest_year=settings.earliest_year,
+        latest_years_ahead=settings.latest_years_ahead,
+        contract_end_years_ahead=settings.contract_end_years_ahead,
+        max_amount_ht=settings.max_amount_ht,
+    )
+
+
 def build_service(
     settings: IngestSettings,
     *,
@@ -122,14 +134,7 @@ def build_service(
         publisher=publisher or BrokerPublisher(broker),
         markets=markets,
         clock=clock,
-        limits=Limits(
-            settings.monthly_hours_ceiling,
-            settings.max_lines_per_report,
-            earliest_year=settings.earliest_year,
-            latest_years_ahead=settings.latest_years_ahead,
-            contract_end_years_ahead=settings.contract_end_years_ahead,
-            max_amount_ht=settings.max_amount_ht,
-        ),
+        limits=limits_of(settings),
         metrics=metrics,
     )
     tokens = load_tokens(settings.tokens_file, settings.tokens, clock=clock)

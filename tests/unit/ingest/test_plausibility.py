@@ -11,10 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from deploy.dataset.companies import with_check_digit
+from services.ingest.app import limits_of
 from services.ingest.csv_import import parse_hours_csv
 from services.ingest.decp import DecpImport, parse_decp
 from services.ingest.domain import contract_event, hours_event, invoice_event, market_event
-from services.ingest.outcomes import Limits
 from services.ingest.plausibility import luhn_valid, plausible_for, siret_key_valid
 from services.ingest.problems import Problem, day_problem, period_window_problem
 from services.ingest.pseudonym import Pseudonymiser
@@ -237,14 +237,7 @@ def test_the_window_follows_the_settings() -> None:
         latest_years_ahead=0,
         contract_end_years_ahead=2,
     )
-    limits = Limits(
-        settings.monthly_hours_ceiling,
-        settings.max_lines_per_report,
-        earliest_year=settings.earliest_year,
-        latest_years_ahead=settings.latest_years_ahead,
-        contract_end_years_ahead=settings.contract_end_years_ahead,
-        max_amount_ht=settings.max_amount_ht,
-    )
+    limits = limits_of(settings)
 
     bounds = limits.bounds(date(2026, 12, 3))
 
