@@ -24,6 +24,18 @@ def _check_siret(value: str) -> str:
     return value
 
 
+def luhn_valid(digits: str) -> bool:
+    """The Luhn (mod 10) check of SIREN and SIRET: from the right, every second digit doubled
+    (minus 9 above 9)."""
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = int(char)
+        if position % 2:
+            value = value * 2 - 9 if value > 4 else value * 2
+        total += value
+    return total % 10 == 0
+
+
 def _check_pseudonym(value: str) -> str:
     if not _PSEUDONYM.fullmatch(value):
         raise ValueError(

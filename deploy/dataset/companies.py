@@ -4,6 +4,8 @@ import random
 from dataclasses import dataclass
 from enum import StrEnum
 
+from shared.types import luhn_valid
+
 PLACES = (
     "Atlantique", "Loire", "Anjou", "Vendée", "Maine", "Sarthe", "Mayenne", "Erdre", "Sèvre",
     "Layon", "Choletais", "Estuaire", "Océan", "Bocage", "Mauges", "Brière", "Retz", "Saumurois",
@@ -45,15 +47,6 @@ class Company:
     sector: str
     is_sme: bool
     in_territory: bool
-
-
-def luhn_valid(digits: str) -> bool:
-    """Whether a string of digits passes the Luhn check (as SIREN and SIRET do)."""
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = int(char) * (2 if index % 2 else 1)
-        total += value - 9 if value > 9 else value
-    return total % 10 == 0
 
 
 def with_check_digit(body: str) -> str:

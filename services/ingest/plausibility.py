@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from shared.types import luhn_valid
+
 # 100 bn EUR HT: above any real public contract's value (also the DECP importer's ceiling)
 AMOUNT_CEILING = Decimal(100_000_000_000)
 LA_POSTE_SIREN = "356000000"
@@ -53,17 +55,6 @@ def plausible_for(
 
 # Used where no clock is at hand (the pure DECP parser's default, tests): 2000 to 2099.
 LENIENT = Plausible(date(2000, 1, 1), date(2099, 12, 31), date(2099, 12, 31))
-
-
-def luhn_valid(digits: str) -> bool:
-    """The Luhn (mod 10) check: from the right, every second digit doubled (minus 9 above 9)."""
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        value = int(char)
-        if position % 2:
-            value = value * 2 - 9 if value > 4 else value * 2
-        total += value
-    return total % 10 == 0
 
 
 def siret_key_valid(siret: str) -> bool:
