@@ -6,11 +6,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
-from services.clauses.domain.facts import from_hundredths
 from services.clauses.rows import AnyRow, aggregate_of
 from services.clauses.sql import storable, table_of
 from services.clauses.tables import ClauseStatusRow, DistinctCountRow, HoursCellRow
 from shared.aggregates import ClauseStatus, DistinctCount, HoursCell, aggregate_key
+from shared.hundredths import from_hundredths
 
 HOURS_DIMENSIONS = (
     "year",

@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from services.clauses.domain.facts import from_hundredths, to_hundredths
 from services.clauses.tables import ClauseStatusRow, DistinctCountRow, HoursCellRow
 from shared.aggregates import (
     ClauseStatus,
@@ -12,6 +11,7 @@ from shared.aggregates import (
     HoursCell,
     aggregate_key,
 )
+from shared.hundredths import from_hundredths, to_hundredths
 
 AnyRow = HoursCellRow | DistinctCountRow | ClauseStatusRow
 RowValues = dict[str, Any]

@@ -20,11 +20,11 @@ from services.ingest.records import (
     dump_receipts,
     load_receipts,
 )
-from services.ingest.sql_bulk import among, bulk_insert, bulk_insert_else_upsert, is_postgresql
 from services.ingest.tables import TABLES, ContractRow, EventVersionRow, SubmissionRow
 from services.ingest.versioning import Versioner
 from services.ingest.versions import Known, identity_of
 from shared.events import WorkContractSigned
+from shared.sql_bulk import among, bulk_insert, bulk_insert_else_upsert, is_postgresql
 
 T = TypeVar("T")
 CHUNK = 1000

@@ -6,7 +6,6 @@ hundredths is exact, small and fast to add.
 
 import sys
 from dataclasses import dataclass
-from decimal import Decimal
 
 from shared.codes import ALTERNANCE, SocialConsideration
 from shared.events import (
@@ -16,6 +15,7 @@ from shared.events import (
     MonthlyHoursReported,
     WorkContractSigned,
 )
+from shared.hundredths import to_hundredths
 
 ReportKey = tuple[str, str, str]  # market_id, employer_siret, period
 InvoiceKey = tuple[str, str, str]  # market_id, holder_siret, period
@@ -24,16 +24,6 @@ Breakdowns = tuple[tuple[str, str], ...]  # (breakdown, value) pairs a counted e
 
 _ALTERNANCE = frozenset(str(code) for code in ALTERNANCE)
 _intern = sys.intern  # identifiers repeat across events: keep one copy of each
-
-
-def to_hundredths(value: Decimal) -> int:
-    """An amount with at most two decimals as an exact integer of hundredths."""
-    return int(value.scaleb(2))
-
-
-def from_hundredths(value: int) -> Decimal:
-    """The decimal amount of an integer of hundredths (two decimals)."""
-    return Decimal(value).scaleb(-2)
 
 
 @dataclass(frozen=True, slots=True)

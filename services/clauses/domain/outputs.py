@@ -8,7 +8,6 @@ contract's 999 999.99 hours of a cell, is checked here.
 from collections.abc import Iterable
 from decimal import Decimal
 
-from services.clauses.domain.facts import from_hundredths
 from services.clauses.domain.tally import CellKey, CountKey, Tally
 from shared.aggregates import (
     ClauseStatus,
@@ -19,6 +18,7 @@ from shared.aggregates import (
     aggregate_key,
 )
 from shared.codes import ContractType, EligiblePublic, Gender, MarketCategory, Modality
+from shared.hundredths import from_hundredths
 
 MAX_CELL_HUNDREDTHS = 99_999_999  # shared.types.Hours: 8 digits, 2 of them decimals
 

@@ -8,7 +8,6 @@ from services.clauses.domain.clause import clause_status
 from services.clauses.domain.facts import (
     ReportKey,
     contract_facts,
-    from_hundredths,
     invoice_of,
     market_facts,
     report_of,
@@ -23,6 +22,7 @@ from shared.events import (
     MonthlyHoursReported,
     WorkContractSigned,
 )
+from shared.hundredths import from_hundredths
 
 Aggregate = HoursCell | DistinctCount | ClauseStatus
 

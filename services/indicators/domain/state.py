@@ -16,19 +16,15 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 
 from services.indicators.domain.facts import ClauseFacts, CountKey, MarketFacts, YearFacts
 from shared.aggregates import Aggregate, ClauseStatus, DistinctCount, HoursCell
 from shared.codes import MarketCategory
 from shared.events import MarketNotified
+from shared.hundredths import from_hundredths, to_hundredths
 
 _HoursSlot = tuple[str, MarketCategory, bool]
 """Month, market category and whether the market is reserved."""
-
-
-def _centi(hours: Decimal) -> int:
-    return int(hours * 100)
 
 
 def _flag(values: list[bool | None]) -> bool | None:
@@ -87,10 +83,10 @@ class StateView:
                 reserved += hours if is_reserved else 0
         return YearFacts(
             year=year,
-            insertion_hours={c: _hours(n) for c, n in insertion.items()},
-            training_hours={c: _hours(n) for c, n in training.items()},
-            reserved_insertion_hours=_hours(reserved),
-            monthly_insertion_hours={p: _hours(n) for p, n in sorted(monthly.items())},
+            insertion_hours={c: from_hundredths(n) for c, n in insertion.items()},
+            training_hours={c: from_hundredths(n) for c, n in training.items()},
+            reserved_insertion_hours=from_hundredths(reserved),
+            monthly_insertion_hours={p: from_hundredths(n) for p, n in sorted(monthly.items())},
             counts={ck: n for y, ck, n in self.counts.values() if y == year},
             markets=tuple(
                 sorted(
@@ -160,8 +156,8 @@ class IndicatorState:
                 self._hours_changed = True
                 slot = (sys.intern(aggregate.period), aggregate.category, aggregate.reserved_market)
                 insertion, training = (
-                    _centi(aggregate.insertion_hours),
-                    _centi(aggregate.training_hours),
+                    to_hundredths(aggregate.insertion_hours),
+                    to_hundredths(aggregate.training_hours),
                 )
                 self._cells[key] = (slot, insertion, training)
                 sums = self._hours[slot]
@@ -217,7 +213,3 @@ class IndicatorState:
     def facts(self, year: int) -> YearFacts:
         """The figures of one year (of the current view)."""
         return self.view().facts(year)
-
-
-def _hours(centi: int) -> Decimal:
-    return Decimal(centi).scaleb(-2)

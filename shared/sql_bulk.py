@@ -1,4 +1,4 @@
-"""Many rows in one round trip: COPY on PostgreSQL, executemany on SQLite."""
+"""Bulk SQL on SQLite and PostgreSQL: membership tests, COPY into staging then insert or upsert."""
 
 from collections.abc import Sequence
 from typing import Any
