@@ -1,4 +1,4 @@
-"""The indicators service's settings (environment prefix INDICATORS_), read by app.py only."""
+"""The indicators service's settings (environment prefix INDICATORS_), read by bootstrap.py only."""
 
 from pathlib import Path
 
@@ -8,7 +8,7 @@ from pydantic_settings import SettingsConfigDict
 from shared.settings import ServiceSettings
 from shared.topics import CLAUSE_AGGREGATES, INDICATOR_SNAPSHOTS, MARKETS
 
-DEFAULT_TARGETS = Path(__file__).with_name("targets.toml")
+DEFAULT_TARGETS = Path(__file__).parent / "domain" / "targets.toml"
 
 
 class IndicatorsSettings(ServiceSettings):

@@ -14,11 +14,11 @@ from decimal import Decimal
 from typing import Any
 
 from services.clauses.domain import fold, last_closed_month
-from services.indicators.app import load_targets
+from services.indicators.adapters.kafka import replay
+from services.indicators.adapters.targets_file import load_targets
+from services.indicators.application.ports import Record
 from services.indicators.domain.compute import compute_years, volatile_indicators
 from services.indicators.domain.state import IndicatorState
-from services.indicators.live import Record
-from services.indicators.replay import replay
 from services.indicators.settings import IndicatorsSettings
 from shared.aggregates import Aggregate, DistinctCount, HoursCell
 from shared.events import (

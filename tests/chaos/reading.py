@@ -10,10 +10,10 @@ from aiokafka.admin import AIOKafkaAdminClient
 
 from services.clauses.queries import SqlReader
 from services.clauses.store import SqlStore
-from services.indicators.codec import decode_aggregate
+from services.indicators.adapters.kafka import replay
+from services.indicators.application.ports import Record
+from services.indicators.domain.decoding import decode_aggregate
 from services.indicators.domain.governance import DATA_AGE
-from services.indicators.live import Record
-from services.indicators.replay import replay
 from shared.aggregates import Aggregate, ClauseStatus
 from shared.db import make_engine
 from shared.topics import CLAUSE_AGGREGATES, RAW_SUBMISSIONS

@@ -1,1 +1,2 @@
-"""The indicators' pure domain: state fold, formulas, suppression, targets (no I/O, no clock)."""
+"""The indicators' pure domain: records decoded, state fold, formulas, suppression, targets
+and the written assessment (no I/O, no clock)."""

@@ -17,8 +17,9 @@ ECONOMIC_SCOPE_THRESHOLD_HT = Decimal(15_000)
 
 
 @dataclass(frozen=True, slots=True)
-class MarketFacts:
-    """What the indicators need of a notified market (its latest version)."""
+class NotifiedMarket:
+    """A notified market (its latest version) as the economic, environmental and social
+    formulas read it: its year, amount, category, considerations and holders' flags."""
 
     market_id: str
     year: int
@@ -49,7 +50,7 @@ class YearFacts:
     reserved_insertion_hours: Decimal = Decimal(0)
     monthly_insertion_hours: Mapping[str, Decimal] = field(default_factory=dict)
     counts: Mapping[CountKey, int] = field(default_factory=dict)
-    markets: tuple[MarketFacts, ...] = ()
+    markets: tuple[NotifiedMarket, ...] = ()
     clauses: tuple[ClauseFacts, ...] = ()
 
     @property
@@ -70,6 +71,6 @@ class YearFacts:
         """Every value of one breakdown of a distinct count."""
         return {v: n for (c, b, v), n in self.counts.items() if c == counted and b == breakdown}
 
-    def markets_above(self, threshold_ht: Decimal) -> tuple[MarketFacts, ...]:
+    def markets_above(self, threshold_ht: Decimal) -> tuple[NotifiedMarket, ...]:
         """Markets notified this year above `threshold_ht` ("supérieurs à", as the bilan says)."""
         return tuple(m for m in self.markets if m.amount_ht > threshold_ht)

@@ -6,19 +6,19 @@ from decimal import Decimal
 from services.indicators.domain.facts import (
     ECONOMIC_SCOPE_THRESHOLD_HT,
     SOCIAL_SCOPE_THRESHOLD_HT,
-    MarketFacts,
+    NotifiedMarket,
     YearFacts,
 )
 from services.indicators.domain.measures import Measure, amount, ratio
 from shared.codes import MarketCategory
 
 
-def _value(markets: Sequence[MarketFacts]) -> Decimal:
+def _value(markets: Sequence[NotifiedMarket]) -> Decimal:
     return sum((market.amount_ht for market in markets), Decimal(0))
 
 
 def _known_share(
-    indicator: str, markets: Sequence[MarketFacts], flag: Callable[[MarketFacts], bool | None]
+    indicator: str, markets: Sequence[NotifiedMarket], flag: Callable[[NotifiedMarket], bool | None]
 ) -> Measure:
     """Share of markets whose flag is true, among those where it is known."""
     known = [market for market in markets if flag(market) is not None]

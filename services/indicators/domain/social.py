@@ -5,11 +5,14 @@ from decimal import Decimal
 from services.indicators.domain.facts import SOCIAL_SCOPE_THRESHOLD_HT, YearFacts
 from services.indicators.domain.measures import Measure, amount, change, ratio
 from shared.aggregates import CountedThing
-from shared.codes import ContractType, Gender, MarketCategory, SocialConsideration
+from shared.codes import ALTERNANCE, ContractType, Gender, MarketCategory, SocialConsideration
 
-ALTERNANCE = "alternance"
-ALTERNANCE_TYPES = (ContractType.APPRENTICESHIP, ContractType.PROFESSIONALISATION)
-CONTRACT_ROLL_UPS: dict[str, tuple[ContractType, ...]] = {ALTERNANCE: ALTERNANCE_TYPES}
+ALTERNANCE_ROLL_UP = "alternance"
+"""The published cell of the alternance contracts (`shared.codes.ALTERNANCE`)."""
+CONTRACT_ROLL_UPS: dict[str, tuple[ContractType, ...]] = {
+    # in the order of ContractType: the set's own order changes with the hash seed
+    ALTERNANCE_ROLL_UP: tuple(kind for kind in ContractType if kind in ALTERNANCE),
+}
 """Roll-ups published beside the contract types, each the sum of its types (the relations
 small-cell suppression protects, see compute.PARTITIONS)."""
 CONTRACT_CELLS: tuple[str, ...] = (*ContractType, *CONTRACT_ROLL_UPS)

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from services.indicators.domain.facts import ClauseFacts, CountKey, MarketFacts, YearFacts
+from services.indicators.domain.facts import ClauseFacts, CountKey, NotifiedMarket, YearFacts
 from shared.aggregates import Aggregate, ClauseStatus, DistinctCount, HoursCell
 from shared.codes import MarketCategory
 from shared.events import MarketNotified
@@ -34,9 +34,9 @@ def _flag(values: list[bool | None]) -> bool | None:
     return False if values and all(v is False for v in values) else None
 
 
-def market_facts(event: MarketNotified) -> MarketFacts:
+def notified_market(event: MarketNotified) -> NotifiedMarket:
     """The facts the indicators need of a notified market."""
-    return MarketFacts(
+    return NotifiedMarket(
         market_id=event.market_id,
         year=event.notification_date.year,
         amount_ht=event.amount_ht,
@@ -58,7 +58,7 @@ class StateView:
     """Per month, category and reserved flag: insertion and training hundredths."""
     counts: Mapping[str, tuple[int, CountKey, int]]
     clauses: Mapping[str, ClauseFacts]
-    markets: Mapping[str, tuple[int, MarketFacts]]
+    markets: Mapping[str, tuple[int, NotifiedMarket]]
 
     def years(self) -> list[int]:
         """Every year some figure is known for, in order."""
@@ -118,7 +118,7 @@ class IndicatorState:
         self._hours: defaultdict[_HoursSlot, list[int]] = defaultdict(lambda: [0, 0, 0])
         self._counts: dict[str, tuple[int, CountKey, int]] = {}
         self._clauses: dict[str, ClauseFacts] = {}
-        self._markets: dict[str, tuple[int, MarketFacts]] = {}
+        self._markets: dict[str, tuple[int, NotifiedMarket]] = {}
         self.latest_applied_at: datetime | None = None
         self.revision = 0
         self._view = EMPTY_VIEW
@@ -185,7 +185,7 @@ class IndicatorState:
         current = self._markets.get(event.market_id)
         if current is not None and current[0] >= event.version:
             return False
-        self._markets[event.market_id] = (event.version, market_facts(event))
+        self._markets[event.market_id] = (event.version, notified_market(event))
         self._markets_changed = True
         self.revision += 1
         return True

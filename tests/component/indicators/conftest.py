@@ -8,7 +8,7 @@ import pytest
 from faststream.kafka import TestKafkaBroker
 from faststream.message import StreamMessage
 
-from services.indicators.app import IndicatorsService, build_service
+from services.indicators.bootstrap import IndicatorsService, build_service
 from services.indicators.settings import IndicatorsSettings
 from shared.aggregates import AggregateChanged
 from shared.events import MarketNotified

@@ -6,8 +6,8 @@ import schemathesis
 from fastapi import FastAPI
 from hypothesis import settings
 
-from services.indicators.api import make_api
-from services.indicators.app import build_service
+from services.indicators.bootstrap import build_service
+from services.indicators.entrypoints.http_api import make_api
 from services.indicators.settings import IndicatorsSettings
 from tests.bilan_2023 import count_changes
 

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from services.indicators.app import build_service
+from services.indicators.bootstrap import build_service
+from services.indicators.domain.assessment.render import CSS
 from services.indicators.domain.targets import TargetsError
-from services.indicators.report.render import CSS
 from services.indicators.settings import IndicatorsSettings
 from shared.http_security import source_hash
 from tests.builders import a_market, an_aggregate_change, an_hours_cell, beneficiary_counts

@@ -7,8 +7,8 @@ that nothing upstream has checked them.
 from decimal import Decimal
 from typing import Any
 
+from services.indicators.application.live_indicators import LiveIndicators
 from services.indicators.domain.targets import Targets
-from services.indicators.live import LiveIndicators
 from tests.builders import (
     HOLDER_SIRET,
     a_clause_status,

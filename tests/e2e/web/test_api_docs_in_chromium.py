@@ -17,7 +17,7 @@ from playwright.sync_api import sync_playwright
 from services.clauses.app import build as build_clauses
 from services.clauses.app import http_app
 from services.clauses.settings import ClausesSettings
-from services.indicators.app import build_service as build_indicators
+from services.indicators.bootstrap import build_service as build_indicators
 from services.indicators.settings import IndicatorsSettings
 from services.ingest.app import build_service, create_app
 from services.ingest.settings import IngestSettings

@@ -25,7 +25,7 @@ from starlette.routing import Mount, Route
 from services.clauses.app import build as build_clauses
 from services.clauses.app import http_app
 from services.clauses.settings import ClausesSettings
-from services.indicators.app import build_service as build_indicators
+from services.indicators.bootstrap import build_service as build_indicators
 from services.indicators.settings import IndicatorsSettings
 from services.ingest.app import build_service, create_app
 from services.ingest.auth import hash_token

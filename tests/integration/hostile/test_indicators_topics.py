@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from services.indicators.app import build_service
+from services.indicators.bootstrap import build_service
 from tests.builders import (
     HOLDER_SIRET,
     a_clause_status,

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient
 
-from services.indicators.app import IndicatorsService, build_service
+from services.indicators.bootstrap import IndicatorsService, build_service
 from services.indicators.settings import IndicatorsSettings
 from shared.kafka import make_broker
 

@@ -6,8 +6,8 @@ import os
 import sys
 from pathlib import Path
 
-from services.indicators.app import build_service, rebuild_all
-from services.indicators.replay import end_offsets
+from services.indicators.adapters.kafka import end_offsets
+from services.indicators.bootstrap import build_service, rebuild_all
 from shared.aggregates import aggregate_key
 from tests import bilan_2023
 from tests.builders import a_distinct_count, a_market, an_aggregate_change, an_hours_cell

@@ -92,7 +92,7 @@ class Service:
 
 
 def _indicators() -> CollectorRegistry:
-    app = importlib.import_module("services.indicators.app")
+    app = importlib.import_module("services.indicators.bootstrap")
     settings = importlib.import_module("services.indicators.settings").IndicatorsSettings()
     return cast(CollectorRegistry, app.build_service(settings).registry)
 
@@ -132,7 +132,7 @@ SERVICES: tuple[Service, ...] = (
     ),
     Service(
         "indicators",
-        "services.indicators.app",
+        "services.indicators.bootstrap",
         "services.indicators.settings:IndicatorsSettings",
         "host",
         "port",

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from services.indicators.app import load_targets
-from services.indicators.report.assessment import documents
+from services.indicators.adapters.targets_file import load_targets
+from services.indicators.domain.assessment.section import documents
 from services.indicators.settings import DEFAULT_TARGETS
 from shared.indicators import IndicatorValue
 from tests import bilan_2023

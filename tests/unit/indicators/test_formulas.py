@@ -4,7 +4,7 @@ import dataclasses
 from decimal import Decimal
 from typing import Any
 
-from services.indicators.domain.facts import MarketFacts, YearFacts
+from services.indicators.domain.facts import NotifiedMarket, YearFacts
 from services.indicators.domain.market_axes import economic_measures
 from services.indicators.domain.measures import Measure, ratio
 from services.indicators.domain.social import (
@@ -13,7 +13,7 @@ from services.indicators.domain.social import (
     market_measures,
     people_measures,
 )
-from services.indicators.domain.state import market_facts
+from services.indicators.domain.state import notified_market
 from shared.aggregates import CountedThing
 from shared.codes import MarketCategory
 from tests.builders import a_market
@@ -23,8 +23,8 @@ def find(measures: list[Measure], indicator: str, cell: str | None = None) -> Me
     return next(m for m in measures if m.indicator == indicator and m.cell == cell)
 
 
-def market(index: int, **overrides: Any) -> MarketFacts:
-    facts = market_facts(a_market(market_id=f"M-{index}", social_considerations=[]))
+def market(index: int, **overrides: Any) -> NotifiedMarket:
+    facts = notified_market(a_market(market_id=f"M-{index}", social_considerations=[]))
     return dataclasses.replace(facts, **overrides)
 
 
@@ -128,8 +128,8 @@ def test_a_market_is_won_by_the_territory_when_any_holder_is_established_there()
         {"siret": "22222222222222"},
     ]
 
-    assert market_facts(a_market(holders=holders)).in_territory is True
-    assert market_facts(a_market(holders=unknown)).in_territory is None
+    assert notified_market(a_market(holders=holders)).in_territory is True
+    assert notified_market(a_market(holders=unknown)).in_territory is None
 
 
 def test_the_change_on_the_previous_year_is_absent_without_a_previous_year() -> None:

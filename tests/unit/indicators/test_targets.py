@@ -16,7 +16,7 @@ from shared.indicators import IndicatorStatus
 from tests import bilan_2023
 from tests.unit.indicators.helpers import cell, fold, indicators
 
-SHIPPED = Path(__file__).parents[3] / "services" / "indicators" / "targets.toml"
+SHIPPED = Path(__file__).parents[3] / "services" / "indicators" / "domain" / "targets.toml"
 WOMEN = TargetRule(
     indicator="social.women_share",
     value=0.20,

@@ -1,9 +1,15 @@
 """The assessment's tables: hours by category, contracts by type, targets, years compared."""
 
+from services.indicators.domain.assessment.blocks import Table
+from services.indicators.domain.assessment.french_format import (
+    MASKED,
+    STATUS_FR,
+    number,
+    percent,
+    terms,
+)
+from services.indicators.domain.assessment.lookup import Lookup
 from services.indicators.domain.catalogue import cell_label
-from services.indicators.report.french import MASKED, STATUS_FR, number, percent
-from services.indicators.report.model import Lookup, Table
-from services.indicators.report.phrases import terms
 from shared.indicators import Axis, IndicatorValue, Unit
 
 CATEGORIES = ("works", "public_service_delegation", "services", "supplies", "intellectual_services")

@@ -1,12 +1,15 @@
-"""Read topics from their first offset with a fresh consumer (no group, nothing committed)."""
+"""Kafka beyond the FastStream subscribers: read topics from their first offset with a fresh
+consumer (no group, nothing committed), and publish snapshots through a FastStream publisher."""
 
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from faststream.kafka import KafkaBroker
 
-from services.indicators.live import LiveIndicators, Record
+from services.indicators.application.live_indicators import LiveIndicators
+from services.indicators.application.ports import Record, ReplayStats, SnapshotPublish
+from shared.indicators import IndicatorSnapshot
 
 
 def _consumer(bootstrap_servers: str) -> AIOKafkaConsumer:
@@ -40,14 +43,6 @@ async def end_offsets(bootstrap_servers: str, topics: Sequence[str]) -> dict[tup
         return {(tp.topic, tp.partition): offset for tp, offset in ends.items()}
     finally:
         await consumer.stop()
-
-
-@dataclass(frozen=True, slots=True)
-class ReplayStats:
-    """What a replay read and how long it took."""
-
-    records: int
-    seconds: float
 
 
 async def replay(
@@ -88,3 +83,13 @@ async def rebuild(
         bootstrap_servers,
         {aggregates_topic: live.apply_aggregates, markets_topic: live.apply_markets},
     )
+
+
+def snapshot_sink(broker: KafkaBroker, topic: str, *, title: str | None = None) -> SnapshotPublish:
+    """Publish snapshots on the topic through the broker, keyed by the cell's key."""
+    publisher = broker.publisher(topic, title=title)
+
+    async def publish(snapshot: IndicatorSnapshot | None, key: str) -> None:
+        await publisher.publish(snapshot, key=key.encode())
+
+    return publish

@@ -1,14 +1,12 @@
 """Publish each indicator cell whose value changed on the compacted snapshots topic."""
 
 import asyncio
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
-from services.indicators.live import LiveIndicators
+from services.indicators.application.live_indicators import LiveIndicators
+from services.indicators.application.ports import Clock, SnapshotPublish
 from shared.indicators import IndicatorSnapshot, IndicatorValue
-
-Publish = Callable[[IndicatorSnapshot | None, str], Awaitable[None]]
-"""Publish a snapshot (None: a tombstone) under a key."""
 
 
 def snapshot_diff(
@@ -26,9 +24,9 @@ class SnapshotPublisher:
     def __init__(
         self,
         live: LiveIndicators,
-        publish: Publish,
+        publish: SnapshotPublish,
         *,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        clock: Clock = lambda: datetime.now(UTC),
     ) -> None:
         self._live = live
         self._publish = publish

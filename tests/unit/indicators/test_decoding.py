@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from services.indicators.codec import (
+from services.indicators.domain.decoding import (
     RecordError,
     YearOutOfRangeError,
     decode_aggregate,

@@ -1,44 +1,8 @@
-"""The blocks an assessment is made of, and a lookup of the published indicators."""
+"""A lookup of the published indicators of every year, by id and breakdown value."""
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 from shared.indicators import IndicatorValue
-
-
-@dataclass(frozen=True, slots=True)
-class Heading:
-    """A section title."""
-
-    level: int
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class Paragraph:
-    """A paragraph of plain text."""
-
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class Table:
-    """A table with a caption; the first column holds row labels."""
-
-    caption: str
-    headers: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Chart:
-    """An inline SVG chart (the HTML shows it; Markdown shows the table it comes with)."""
-
-    caption: str
-    svg: str
-
-
-Block = Heading | Paragraph | Table | Chart
 
 
 class Lookup:

@@ -1,4 +1,5 @@
-"""The live view: the state the handlers update, and the indicators computed from it on read.
+"""The live view: the state the Kafka handlers update, and the indicators computed from it on
+read (the HTTP routes, the metrics, the snapshot publisher and the assessment).
 
 The consumer folds records into the state on the event loop's thread; HTTP routes run in
 worker threads. Readers never touch the state: after each applied batch the consumer
@@ -8,37 +9,27 @@ that reference once (`view`) and computes everything it answers from it.
 
 import logging
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Protocol
 
-from services.indicators.codec import (
+from services.indicators.application.ports import Clock, Record
+from services.indicators.domain.assessment.section import documents
+from services.indicators.domain.compute import compute_years, volatile_indicators
+from services.indicators.domain.decoding import (
     PUBLISHABLE_YEARS,
     RecordError,
     YearOutOfRangeError,
     decode_aggregate,
     decode_market,
 )
-from services.indicators.domain.compute import compute_years, volatile_indicators
 from services.indicators.domain.measures import Cell
 from services.indicators.domain.state import IndicatorState, StateView
 from services.indicators.domain.targets import Targets
-from services.indicators.report.assessment import documents
 from shared.indicators import IndicatorValue
 
 log = logging.getLogger(__name__)
 
 TopicPartition = tuple[str, int]
-
-
-class Record(Protocol):
-    """What the service reads of a Kafka record (aiokafka's ConsumerRecord has it)."""
-
-    topic: str
-    partition: int
-    offset: int
-    key: bytes | None
-    value: bytes | None
 
 
 class LiveIndicators:
@@ -49,7 +40,7 @@ class LiveIndicators:
         *,
         targets: Targets,
         threshold: int,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        clock: Clock = lambda: datetime.now(UTC),
     ) -> None:
         self.state = IndicatorState()
         self.targets = targets

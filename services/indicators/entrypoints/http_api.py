@@ -8,8 +8,8 @@ from fastapi import APIRouter, HTTPException, Query, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from pydantic import BaseModel
 
-from services.indicators.live import LiveIndicators
-from services.indicators.report.render import CSS
+from services.indicators.application.live_indicators import LiveIndicators
+from services.indicators.domain.assessment.render import CSS
 from shared.http_security import html_csp
 from shared.indicators import Axis, IndicatorValue
 

@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from html import escape
 
-from services.indicators.report.model import Block, Chart, Heading, Paragraph, Table
+from services.indicators.domain.assessment.blocks import Block, Chart, Heading, Paragraph, Table
 
 CSS = """
 body { font-family: "DejaVu Sans", Arial, sans-serif; max-width: 60rem; margin: 2rem auto;

@@ -1,4 +1,5 @@
-"""Prometheus: one gauge family per indicator, labelled by axis, year and breakdown.
+"""Prometheus: the service's explicit registry, one gauge family per indicator (labelled by
+axis, year and breakdown), the state's gauges and the records counted by topic.
 
 A collector reads the live view at scrape time, so a gauge is never stale and a cell that
 becomes suppressed disappears instead of keeping its last figure.
@@ -6,12 +7,12 @@ becomes suppressed disappears instead of keeping its last figure.
 
 from collections.abc import Iterator
 
-from prometheus_client import CollectorRegistry, Gauge
+from prometheus_client import CollectorRegistry, Counter, Gauge
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from services.indicators.application.live_indicators import LiveIndicators
 from services.indicators.domain.catalogue import SPECS, Spec
-from services.indicators.live import LiveIndicators
 from shared.indicators import IndicatorValue
 
 
@@ -85,3 +86,27 @@ def make_registry(live: LiveIndicators) -> CollectorRegistry:
     )
     left_out.set_function(lambda: float(len(live.left_out)))
     return registry
+
+
+class RecordCounters:
+    """The records applied to the state and those rejected, by topic (`RecordCounts`)."""
+
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self._applied = Counter(
+            "insertion_indicators_applied_records",
+            "Records applied to the indicators state, by topic",
+            ["topic"],
+            registry=registry,
+        )
+        self._rejected = Counter(
+            "insertion_indicators_rejected_records",
+            "Records skipped: not a valid message of their topic, or of a year not published",
+            ["topic"],
+            registry=registry,
+        )
+
+    def count(self, topic: str, *, applied: int, rejected: int) -> None:
+        """Add one batch's applied and rejected records."""
+        self._applied.labels(topic).inc(applied)
+        if rejected:
+            self._rejected.labels(topic).inc(rejected)

@@ -1,9 +1,9 @@
-"""French number formatting: 68 978 ; 15,8 % ; +87,8 % ; « a, b et c »."""
+"""French formatting: 68 978 ; 15,8 % ; +87,8 % ; « a, b et c » ; « 278 bénéficiaires »."""
 
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
-from shared.indicators import IndicatorStatus
+from shared.indicators import IndicatorStatus, IndicatorValue
 
 SPACE = "\u00a0"  # no-break space: thousands separator and before %
 MASKED = "masqué (secret statistique)"
@@ -51,3 +51,22 @@ def join(items: Sequence[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " et " + items[-1]
+
+
+def count(value: IndicatorValue | None, noun: str) -> str:
+    """« 278 bénéficiaires », or « des bénéficiaires (nombre masqué ...) » when suppressed."""
+    if value is None or value.value is None:
+        return f"des {noun} (nombre {MASKED})"
+    return f"{number(value.value)} {noun}"
+
+
+def terms(value: IndicatorValue) -> str:
+    """« 3 043 / 68 978 »: the counts a share comes from (empty when suppressed)."""
+    if value.numerator is None or value.denominator is None:
+        return ""
+    return f"{number(value.numerator)} / {number(value.denominator)}"
+
+
+def capitalised(text: str) -> str:
+    """The sentence with its first letter in upper case."""
+    return text[:1].upper() + text[1:]

@@ -1,4 +1,5 @@
-"""The composition root: reads the settings, wires the broker, the live view and HTTP.
+"""The composition root: reads the settings, wires the broker, the live view, the snapshot
+publisher, the metrics and HTTP, and the commands of the command line.
 
 State lives in memory and is rebuilt at each start by reading both topics from their first
 offset (the compacted aggregates topic holds the latest value of every key; the markets
@@ -18,26 +19,28 @@ from faststream.kafka import KafkaBroker
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from prometheus_client import CollectorRegistry
 
-from services.indicators.api import make_api
-from services.indicators.domain.catalogue import SPEC_BY_ID
-from services.indicators.domain.targets import Targets, targets_from_toml
-from services.indicators.handlers import make_router
-from services.indicators.live import LiveIndicators
-from services.indicators.metrics import make_registry
-from services.indicators.replay import ReplayStats, end_offsets, rebuild
+from services.indicators.adapters.kafka import end_offsets, rebuild, snapshot_sink
+from services.indicators.adapters.metrics import RecordCounters, make_registry
+from services.indicators.adapters.targets_file import load_targets
+from services.indicators.application.live_indicators import LiveIndicators
+from services.indicators.application.ports import ReplayStats
+from services.indicators.application.snapshot_publisher import SnapshotPublisher
+from services.indicators.entrypoints.cli import write_assessment, write_rebuild
+from services.indicators.entrypoints.http_api import make_api
+from services.indicators.entrypoints.kafka_handlers import make_router
 from services.indicators.settings import IndicatorsSettings
-from services.indicators.snapshots import SnapshotPublisher
 from shared import http_server
 from shared.http_errors import install_french_validation_errors
 from shared.http_security import secure_and_document
-from shared.indicators import IndicatorSnapshot
 from shared.kafka import ensure_topics, make_broker
 from shared.topics import CLAUSE_AGGREGATES, INDICATOR_SNAPSHOTS, MARKETS, Topic
 
 
-def load_targets(path: Path) -> Targets:
-    """The targets file, validated against the catalogue."""
-    return targets_from_toml(path.read_text(encoding="utf-8"), known=set(SPEC_BY_ID))
+def new_live_view(settings: IndicatorsSettings) -> LiveIndicators:
+    """An empty live view with the configured targets and suppression threshold."""
+    return LiveIndicators(
+        targets=load_targets(settings.targets_file), threshold=settings.suppression_threshold
+    )
 
 
 def topics_of(settings: IndicatorsSettings) -> list[Topic]:
@@ -84,9 +87,7 @@ class IndicatorsService:
 
 def build_service(settings: IndicatorsSettings) -> IndicatorsService:
     """Wire the service; nothing connects until `start`."""
-    live = LiveIndicators(
-        targets=load_targets(settings.targets_file), threshold=settings.suppression_threshold
-    )
+    live = new_live_view(settings)
     registry = make_registry(live)
     broker = make_broker(
         settings.kafka_bootstrap_servers,
@@ -98,14 +99,10 @@ def build_service(settings: IndicatorsSettings) -> IndicatorsService:
             live,
             aggregates_topic=settings.aggregates_topic,
             markets_topic=settings.markets_topic,
-            registry=registry,
+            counts=RecordCounters(registry),
         )
     )
-    publisher = broker.publisher(settings.snapshots_topic, title="indicator snapshots")
-
-    async def publish(snapshot: IndicatorSnapshot | None, key: str) -> None:
-        await publisher.publish(snapshot, key=key.encode())
-
+    publish = snapshot_sink(broker, settings.snapshots_topic, title="indicator snapshots")
     service = IndicatorsService(settings, live, registry, broker, SnapshotPublisher(live, publish))
 
     @contextlib.asynccontextmanager
@@ -146,9 +143,7 @@ def serve(settings: IndicatorsSettings) -> None:
 
 async def rebuild_all(settings: IndicatorsSettings) -> tuple[LiveIndicators, ReplayStats]:
     """A fresh live view, rebuilt from the first offset of both topics."""
-    live = LiveIndicators(
-        targets=load_targets(settings.targets_file), threshold=settings.suppression_threshold
-    )
+    live = new_live_view(settings)
     stats = await rebuild(
         live,
         settings.kafka_bootstrap_servers,
@@ -161,11 +156,23 @@ async def rebuild_all(settings: IndicatorsSettings) -> tuple[LiveIndicators, Rep
 async def publish_all(settings: IndicatorsSettings, live: LiveIndicators) -> int:
     """Publish a snapshot of every indicator cell of a live view."""
     broker = make_broker(settings.kafka_bootstrap_servers, client_id=settings.client_id)
-    publisher = broker.publisher(settings.snapshots_topic)
-
-    async def publish(snapshot: IndicatorSnapshot | None, key: str) -> None:
-        await publisher.publish(snapshot, key=key.encode())
-
+    publish = snapshot_sink(broker, settings.snapshots_topic)
     async with broker:
         await broker.start()
         return await SnapshotPublisher(live, publish).publish_changes()
+
+
+def run_report(settings: IndicatorsSettings, *, year: int, out: Path) -> int:
+    """The `report` command: rebuild from the log, then write the year's assessment section."""
+    live, stats = asyncio.run(rebuild_all(settings))
+    return write_assessment(live, stats, year=year, out=out)
+
+
+def run_rebuild(settings: IndicatorsSettings, *, out: Path | None, publish: bool) -> int:
+    """The `rebuild` command: rebuild from the log, write it as JSON, publish if asked."""
+    live, stats = asyncio.run(rebuild_all(settings))
+
+    def publish_every_cell() -> int:
+        return asyncio.run(publish_all(settings, live))
+
+    return write_rebuild(live, stats, out=out, publish=publish_every_cell if publish else None)

@@ -3,7 +3,7 @@
 from collections.abc import Callable, Sequence
 from html import escape
 
-from services.indicators.report.french import MASKED
+from services.indicators.domain.assessment.french_format import MASKED
 
 WIDTH, HEIGHT = 640, 300
 LEFT, RIGHT, TOP, BOTTOM = 60, 20, 40, 50

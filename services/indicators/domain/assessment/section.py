@@ -3,9 +3,10 @@
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from services.indicators.report import figures, tables, wording, wording_contracts
-from services.indicators.report.model import Block, Heading, Lookup, Paragraph
-from services.indicators.report.render import html, markdown
+from services.indicators.domain.assessment import charts, sentences, tables
+from services.indicators.domain.assessment.blocks import Block, Heading, Paragraph
+from services.indicators.domain.assessment.lookup import Lookup
+from services.indicators.domain.assessment.render import html, markdown
 from shared.indicators import IndicatorValue
 
 INTRO = (
@@ -50,30 +51,30 @@ def social_section(
 ) -> list[Block]:
     """The section « Axe social » of the assessment of a year, with earlier-year comparisons."""
     lookup = Lookup(by_year)
-    note = wording_contracts.people_and_contracts_note(lookup, year)
+    note = sentences.people_and_contracts_note(lookup, year)
     return [
         Heading(1, f"Bilan {year} du SPASER : axe social"),
         Heading(2, "Axe social : protéger, intensifier, agir"),
         Paragraph(INTRO),
         Heading(3, "Action 22 : Encourager la féminisation de certains métiers"),
-        Paragraph(wording.women_sentence(lookup, year)),
-        *figures.women_chart(lookup, year),
+        Paragraph(sentences.women_sentence(lookup, year)),
+        *charts.women_chart(lookup, year),
         Heading(
             3,
             "Action 27 : Diversifier et élargir les achats comportant une clause "
             "d'insertion socio-professionnelle",
         ),
-        Paragraph(wording.hours_sentence(lookup, year)),
-        Paragraph(wording.categories_sentence(lookup, year)),
-        Paragraph(wording.markets_sentence(lookup, year)),
+        Paragraph(sentences.hours_sentence(lookup, year)),
+        Paragraph(sentences.categories_sentence(lookup, year)),
+        Paragraph(sentences.markets_sentence(lookup, year)),
         tables.categories_table(lookup, year),
-        *figures.hours_charts(lookup, year),
+        *charts.hours_charts(lookup, year),
         Heading(3, "Action 28 : Favoriser la montée en compétence du public en insertion"),
-        Paragraph(wording_contracts.contracts_sentence(lookup, year)),
+        Paragraph(sentences.contracts_sentence(lookup, year)),
         *([Paragraph(note)] if note else []),
-        Paragraph(wording_contracts.training_sentence(lookup, year)),
+        Paragraph(sentences.training_sentence(lookup, year)),
         tables.contracts_table(lookup, year),
-        *figures.contracts_chart(lookup, year),
+        *charts.contracts_chart(lookup, year),
         Heading(3, "Indicateurs et objectifs cibles"),
         tables.targets_table(lookup, year),
         Heading(3, "Comparaison avec les années précédentes"),

@@ -1,9 +1,10 @@
 """The assessment's charts, drawn from the published indicators."""
 
+from services.indicators.domain.assessment import svg_bars, tables
+from services.indicators.domain.assessment.blocks import Block, Chart
+from services.indicators.domain.assessment.french_format import number, percent
+from services.indicators.domain.assessment.lookup import Lookup
 from services.indicators.domain.catalogue import cell_label
-from services.indicators.report import charts, tables
-from services.indicators.report.french import number, percent
-from services.indicators.report.model import Block, Chart, Lookup
 
 MONTHS = (
     "janv.",
@@ -32,7 +33,7 @@ def women_chart(lookup: Lookup, year: int) -> list[Block]:
             found.target.value,
             f"Objectif {found.target.deadline_year} : {percent(found.target.value, 0)}",
         )
-    svg = charts.bars(
+    svg = svg_bars.bars(
         "Part des femmes parmi les bénéficiaires",
         [str(y) for y in years],
         women,
@@ -51,11 +52,11 @@ def hours_charts(lookup: Lookup, year: int) -> list[Block]:
     blocks: list[Block] = [
         Chart(
             "Heures d'insertion réalisées, par année",
-            charts.bars("Heures d'insertion réalisées", [str(y) for y in years], hours, number),
+            svg_bars.bars("Heures d'insertion réalisées", [str(y) for y in years], hours, number),
         ),
         Chart(
             f"Répartition des heures d'insertion par catégorie de marché en {year}",
-            charts.horizontal_bars(
+            svg_bars.horizontal_bars(
                 "Part des heures d'insertion par catégorie",
                 [cell_label(c) for c in tables.CATEGORIES],
                 shares,
@@ -65,7 +66,7 @@ def hours_charts(lookup: Lookup, year: int) -> list[Block]:
     ]
     if months:
         labels = [MONTHS[int(v.breakdown.get("month", "0000-01")[5:]) - 1] for v in months]
-        svg = charts.bars(
+        svg = svg_bars.bars(
             f"Heures d'insertion par mois en {year}", labels, [v.value for v in months], number
         )
         blocks.append(Chart(f"Heures d'insertion réalisées par mois en {year}", svg))
@@ -80,7 +81,7 @@ def contracts_chart(lookup: Lookup, year: int) -> list[Block]:
         for y in (year - 1, year)
         if y in lookup.years
     ]
-    svg = charts.grouped_bars(
+    svg = svg_bars.grouped_bars(
         "Part des CDI, CDD et contrats d'alternance", ["CDI", "CDD", "Alternance"], series, percent
     )
     return [Chart("Part des CDI, CDD et contrats d'alternance, comparée à l'année précédente", svg)]

@@ -1,0 +1,1 @@
+"""The indicators' entry points: HTTP routes, Kafka handlers and the command line."""
