@@ -1,8 +1,6 @@
 """The indicators service as a process (`python -m services.indicators`) on topics of its own."""
 
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,9 +9,8 @@ import pytest
 
 from services.indicators.settings import IndicatorsSettings
 from tests.integration.indicators.conftest import unique_settings
-from tests.servers import free_port, stop, wait_until_up
-
-REPO = Path(__file__).resolve().parents[3]
+from tests.processes import serving
+from tests.servers import free_port
 
 
 @dataclass(frozen=True)
@@ -36,18 +33,6 @@ def service_process(kafka_bootstrap: str, tmp_path: Path) -> Iterator[ServicePro
         "INDICATORS_MARKETS_TOPIC": settings.markets_topic,
         "INDICATORS_SNAPSHOTS_TOPIC": settings.snapshots_topic,
     }
-    log = tmp_path / "indicators.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "services.indicators"],
-            cwd=REPO,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
     url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(f"{url}/health", process, log, within=60)
+    with serving({"indicators": env}, {"indicators": url}, tmp_path):
         yield ServiceProcess(settings, url)
-    finally:
-        stop(process)
