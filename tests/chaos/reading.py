@@ -8,8 +8,8 @@ from typing import Any
 import httpx
 from aiokafka.admin import AIOKafkaAdminClient
 
-from services.clauses.queries import SqlReader
-from services.clauses.store import SqlStore
+from services.clauses.adapters.queries import SqlReader
+from services.clauses.adapters.storage import SqlStore
 from services.indicators.codec import decode_aggregate
 from services.indicators.domain.governance import DATA_AGE
 from services.indicators.live import Record
