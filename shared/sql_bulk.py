@@ -128,7 +128,8 @@ def bulk_upsert(
     (by default the table's primary key; the keys of one call are distinct).
 
     PostgreSQL: COPY into a temporary table, then one INSERT ... ON CONFLICT from it; one
-    statement per row, even pipelined, costs several times more for large batches.
+    statement per row, even pipelined, costs several times more for large batches. The
+    staging table empties at commit: once per table and transaction (both services).
     """
     if not rows:
         return
