@@ -34,7 +34,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from bench.figures import Figure
 from bench.pipeline_stack import memory_mb
-from services.clauses.app import INPUT_TOPICS
+from services.clauses.bootstrap import INPUT_TOPICS
 from shared.events import decode_event
 from shared.kafka import ensure_topics
 from shared.topics import CLAUSE_AGGREGATES

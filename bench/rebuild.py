@@ -32,7 +32,7 @@ from bench.clauses_throughput import consume_all, measure, produce_stream
 from bench.figures import Figure
 from bench.indicators_freshness import start_service, wait_caught_up
 from bench.pipeline_stack import import_floor_mb, memory_figure
-from services.clauses.app import INPUT_TOPICS
+from services.clauses.bootstrap import INPUT_TOPICS
 from shared.topics import CLAUSE_AGGREGATES, INDICATOR_SNAPSHOTS, MARKETS
 from tests.servers import free_port, stop
 

@@ -2,7 +2,7 @@
 
 import logging
 
-from services.clauses.app import build, http_app
+from services.clauses.bootstrap import build, http_app
 from services.clauses.settings import ClausesSettings
 from shared.http_server import serve
 

@@ -54,7 +54,7 @@ def aggregates_of(events: Sequence[Event]) -> dict[str, Aggregate]:
 
 def present(aggregates: Mapping[str, Aggregate]) -> dict[str, Aggregate]:
     """The aggregates that are not empty: clauses publishes an emptied aggregate as zeros
-    (services.clauses.domain.projector.Change), which a consumer holds as absent."""
+    (services.clauses.domain.published_aggregates.Change), which a consumer holds as absent."""
     return {key: a for key, a in aggregates.items() if not empty(a)}
 
 

@@ -8,8 +8,8 @@ from typing import Any
 import httpx
 from aiokafka.admin import AIOKafkaAdminClient
 
-from services.clauses.queries import SqlReader
-from services.clauses.store import SqlStore
+from services.clauses.adapters.queries import SqlReader
+from services.clauses.adapters.storage import SqlStore
 from services.indicators.adapters.kafka import replay
 from services.indicators.application.ports import Record
 from services.indicators.domain.decoding import decode_aggregate

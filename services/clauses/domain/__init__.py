@@ -32,6 +32,7 @@ Clause arithmetic: see `services.clauses.domain.clause`.
 
 from services.clauses.domain.clause import last_closed_month
 from services.clauses.domain.ledger import Outcome
-from services.clauses.domain.projector import Aggregate, Change, Projector, fold
+from services.clauses.domain.projector import Projector, fold
+from services.clauses.domain.published_aggregates import Aggregate, Change
 
 __all__ = ["Aggregate", "Change", "Outcome", "Projector", "fold", "last_closed_month"]

@@ -3,7 +3,6 @@
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from services.clauses.domain import outputs
 from services.clauses.domain.clause import clause_status
 from services.clauses.domain.facts import (
     ReportKey,
@@ -13,8 +12,17 @@ from services.clauses.domain.facts import (
     report_of,
 )
 from services.clauses.domain.ledger import Ledger, Outcome, outcome_of
-from services.clauses.domain.tally import CellKey, CountKey, Tally
-from shared.aggregates import ClauseStatus, DistinctCount, HoursCell
+from services.clauses.domain.published_aggregates import (
+    Aggregate,
+    Change,
+    Drained,
+    distinct_count,
+    hours_cell,
+    nothing_owed,
+    snapshot,
+)
+from services.clauses.domain.tally import Tally
+from shared.aggregates import ClauseStatus
 from shared.events import (
     Event,
     InvoiceRecorded,
@@ -23,25 +31,6 @@ from shared.events import (
     WorkContractSigned,
 )
 from shared.hundredths import from_hundredths
-
-Aggregate = HoursCell | DistinctCount | ClauseStatus
-
-
-@dataclass(frozen=True, slots=True)
-class Change:
-    """The new value of an aggregate; `present` is False when it became empty (zeros)."""
-
-    aggregate: Aggregate
-    present: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Drained:
-    """What changed since the last drain, as the tally's values (cheap to encode in bulk)."""
-
-    cells: dict[CellKey, tuple[int, int]]  # (0, 0): the cell became empty
-    counts: dict[CountKey, int]  # 0: the count became empty
-    statuses: list[Change]
 
 
 @dataclass(slots=True)
@@ -70,11 +59,11 @@ class Projector:
         """Every aggregate whose value changed since the last drain, clause statuses included."""
         drained = self.drain_values(as_of)
         changes = [
-            Change(outputs.hours_cell(key, value), present=value != (0, 0))
+            Change(hours_cell(key, value), present=value != (0, 0))
             for key, value in drained.cells.items()
         ]
         changes += [
-            Change(outputs.distinct_count(key, value), present=value != 0)
+            Change(distinct_count(key, value), present=value != 0)
             for key, value in drained.counts.items()
         ]
         return changes + drained.statuses
@@ -98,12 +87,12 @@ class Projector:
                 changes.append(Change(status, present=True))
             elif previous is not None:
                 del self.statuses[market_id]
-                changes.append(Change(outputs.nothing_owed(previous), present=False))
+                changes.append(Change(nothing_owed(previous), present=False))
         return changes
 
     def snapshot(self) -> dict[str, Aggregate]:
         """Every present aggregate by key (statuses as of the last drain or refresh)."""
-        return outputs.snapshot(self.tally, self.statuses.values())
+        return snapshot(self.tally, self.statuses.values())
 
     def _status(self, market_id: str, as_of: str) -> ClauseStatus | None:
         market = self.ledger.markets.get(market_id)

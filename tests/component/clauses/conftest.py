@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from services.clauses.app import Clauses, build
+from services.clauses.bootstrap import Clauses, build
 from services.clauses.settings import ClausesSettings
 
 NOW = datetime(2023, 7, 10, 9, 30, tzinfo=UTC)

@@ -6,10 +6,10 @@ from decimal import Decimal
 import pytest
 from faststream.kafka import TestKafkaBroker
 
-from services.clauses import store as store_module
-from services.clauses.app import Clauses, build, prepare
-from services.clauses.pipeline import Record
-from services.clauses.queries import SqlReader
+from services.clauses.adapters import storage
+from services.clauses.adapters.queries import SqlReader
+from services.clauses.application.apply_batches import Record
+from services.clauses.bootstrap import Clauses, build, prepare
 from services.clauses.settings import ClausesSettings
 from shared.aggregates import AggregateChanged, ClauseStatusCode, HoursCell
 from shared.events import Event
@@ -117,7 +117,7 @@ async def test_a_commit_that_fails_writes_nothing_and_the_consumer_is_rewound_to
     record = Record(MONTHLY_HOURS.name, 0, 0, 0, report.model_dump_json().encode())
     async with TestKafkaBroker(clauses.broker):
         with monkeypatch.context() as patch:
-            patch.setattr(store_module, "delete_where", broken)  # fails inside the transaction
+            patch.setattr(storage, "delete_where", broken)  # fails inside the transaction
             with pytest.raises(RuntimeError, match="disk full"):
                 await clauses.pipeline.handle([record])
         after_failure = (SqlReader(clauses.engine).snapshot(), clauses.store.offsets())

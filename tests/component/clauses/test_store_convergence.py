@@ -10,11 +10,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from prometheus_client import CollectorRegistry
 
+from services.clauses.adapters.metrics import Metrics
+from services.clauses.adapters.queries import SqlReader
+from services.clauses.adapters.storage import SqlStore
+from services.clauses.application.apply_batches import Pipeline, Record
+from services.clauses.application.ports import Published
 from services.clauses.domain import Aggregate, fold
-from services.clauses.metrics import Metrics
-from services.clauses.pipeline import Pipeline, Record
-from services.clauses.queries import SqlReader
-from services.clauses.store import Published, SqlStore
 from shared.aggregates import AggregateChanged, ClauseStatus, DistinctCount, HoursCell
 from shared.db import make_engine
 from shared.events import Event

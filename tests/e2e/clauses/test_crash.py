@@ -20,10 +20,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy.exc import DBAPIError
 
-from services.clauses.app import INPUT_TOPICS
+from services.clauses.adapters.queries import SqlReader
+from services.clauses.adapters.storage import SqlStore
+from services.clauses.bootstrap import INPUT_TOPICS
 from services.clauses.domain import fold, last_closed_month
-from services.clauses.queries import SqlReader
-from services.clauses.store import SqlStore
 from shared.aggregates import ClauseStatus
 from shared.db import make_engine
 from shared.events import Event

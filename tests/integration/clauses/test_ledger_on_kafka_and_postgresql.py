@@ -9,10 +9,10 @@ from decimal import Decimal
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from services.clauses.api import api_router
-from services.clauses.app import Clauses, build, run
+from services.clauses.adapters.queries import SqlReader
+from services.clauses.bootstrap import Clauses, build, run
 from services.clauses.domain import fold, last_closed_month
-from services.clauses.queries import SqlReader
+from services.clauses.entrypoints.http_api import api_router
 from services.clauses.settings import ClausesSettings
 from shared.aggregates import HoursCell
 from shared.events import Event

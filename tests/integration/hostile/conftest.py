@@ -13,8 +13,8 @@ import httpx
 import pytest
 from _pytest.terminal import TerminalReporter
 
-from services.clauses.app import build as build_clauses
-from services.clauses.app import http_app
+from services.clauses.bootstrap import build as build_clauses
+from services.clauses.bootstrap import http_app
 from services.clauses.settings import ClausesSettings
 from services.indicators.bootstrap import build_service as build_indicators
 from tests.clauses_databases import fresh_database

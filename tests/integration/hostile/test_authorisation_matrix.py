@@ -22,8 +22,8 @@ from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
 from starlette.routing import Mount, Route
 
-from services.clauses.app import build as build_clauses
-from services.clauses.app import http_app
+from services.clauses.bootstrap import build as build_clauses
+from services.clauses.bootstrap import http_app
 from services.clauses.settings import ClausesSettings
 from services.indicators.bootstrap import build_service as build_indicators
 from services.indicators.settings import IndicatorsSettings

@@ -106,7 +106,7 @@ def _ingest() -> CollectorRegistry:
 
 
 def _clauses() -> CollectorRegistry:
-    app = importlib.import_module("services.clauses.app")
+    app = importlib.import_module("services.clauses.bootstrap")
     settings = importlib.import_module("services.clauses.settings").ClausesSettings(
         database_url="sqlite://"
     )
@@ -124,7 +124,7 @@ SERVICES: tuple[Service, ...] = (
     ),
     Service(
         "clauses",
-        "services.clauses.app",
+        "services.clauses.bootstrap",
         "services.clauses.settings:ClausesSettings",
         "http_host",
         "http_port",

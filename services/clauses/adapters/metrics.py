@@ -1,8 +1,10 @@
-"""The service's Prometheus metrics, on a registry the composition root provides."""
+"""The service's Prometheus metrics, on a registry the composition root provides
+(`services.clauses.application.ports.LedgerMetrics`)."""
 
 import math
 import time
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
@@ -73,6 +75,18 @@ class Metrics:
     def event_ignored(self, event_type: str, reason: str) -> None:
         """Count an ignored event and why."""
         self.ignored.labels(event_type, reason).inc()
+
+    def aggregates_published(self, count: int) -> None:
+        """Count aggregate changes published."""
+        self.published.inc(count)
+
+    def timing_commit(self) -> AbstractContextManager[object]:
+        """Time one batch's commit (a context manager)."""
+        return self.commit_seconds.time()
+
+    def consumer_lag(self, topic: str, partition: int, messages: int) -> None:
+        """Gauge the messages of a partition after the last one applied."""
+        self.lag.labels(topic, str(partition)).set(messages)
 
     def clause_statuses(self, by_status: Mapping[str, int]) -> None:
         """Gauge the markets by status."""

@@ -5,14 +5,16 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlmodel import SQLModel
 
+from services.clauses.adapters.storage import AGGREGATE_TABLES, table_of
 from services.clauses.domain import Change, Projector
-from services.clauses.domain.outputs import MAX_CELL_HUNDREDTHS, hours_cell
-from services.clauses.domain.projector import Drained
-from services.clauses.encode import encode
-from services.clauses.rows import row_of
-from services.clauses.sql import table_of
+from services.clauses.domain.published_aggregates import (
+    MAX_CELL_HUNDREDTHS,
+    Drained,
+    encode,
+    hours_cell,
+    row_of,
+)
 from shared.aggregates import AggregateChanged, aggregate_key
 from shared.codes import ContractType, EligiblePublic, Gender, MarketCategory, Modality
 from shared.events import Event
@@ -41,7 +43,7 @@ cell_values = st.tuples(
 
 def by_models(
     changes: list[Change], applied_at: datetime
-) -> tuple[list[tuple[str, AggregateChanged]], dict[type[SQLModel], tuple[list[Any], list[Any]]]]:
+) -> tuple[list[tuple[str, AggregateChanged]], dict[str, tuple[list[Any], list[Any]]]]:
     """The messages and rows the aggregate models give."""
     messages = [
         (
@@ -52,24 +54,24 @@ def by_models(
         )
         for c in changes
     ]
-    rows: dict[type[SQLModel], tuple[list[Any], list[Any]]] = {}
+    rows: dict[str, tuple[list[Any], list[Any]]] = {}
     for change in changes:
-        model, values = row_of(change.aggregate)
-        present, absent = rows.setdefault(model, ([], []))
+        kind, values = change.aggregate.kind, row_of(change.aggregate)
+        present, absent = rows.setdefault(kind, ([], []))
         if change.present:
             present.append(values)
         else:
-            (column,) = table_of(model).primary_key.columns
+            (column,) = table_of(AGGREGATE_TABLES[kind]).primary_key.columns
             absent.append(values[column.name])
     return messages, rows
 
 
 def encoded_as_models(
     drained: Drained, applied_at: datetime
-) -> tuple[list[tuple[str, AggregateChanged]], dict[type[SQLModel], tuple[list[Any], list[Any]]]]:
+) -> tuple[list[tuple[str, AggregateChanged]], dict[str, tuple[list[Any], list[Any]]]]:
     encoded = encode(drained, applied_at)
     messages = [(k, AggregateChanged.model_validate_json(p)) for k, p in encoded.messages]
-    rows = {model: lists for model, lists in encoded.rows.items() if lists != ([], [])}
+    rows = {kind: lists for kind, lists in encoded.rows.items() if lists != ([], [])}
     return messages, rows
 
 

@@ -5,7 +5,7 @@ folds its events there with the pure domain, and commits in ONE transaction what
 in the ledger, the aggregates, the outbox and the consumed offsets; the consumer reads
 from the committed offsets. Nothing lives only in memory, so a crash, or a failed commit
 (after which the consumer is rewound to the committed offsets), loses nothing. The
-changes are then published from the outbox (`services.clauses.outbox`).
+changes are then published from the outbox (`services.clauses.application.outbox`).
 """
 
 import asyncio
@@ -17,13 +17,17 @@ from datetime import datetime
 
 from pydantic import ValidationError
 
+from services.clauses.application.outbox import Outbox
+from services.clauses.application.ports import (
+    Batch,
+    LedgerMetrics,
+    LedgerStore,
+    Publish,
+    TopicPartition,
+)
 from services.clauses.domain import Outcome, last_closed_month
-from services.clauses.domain.projector import Drained
-from services.clauses.encode import encode
-from services.clauses.metrics import Metrics
-from services.clauses.outbox import Outbox, Publish
-from services.clauses.store import Batch, LedgerStore, TopicPartition
-from services.clauses.working_set import WorkingSet
+from services.clauses.domain.published_aggregates import Drained, encode
+from services.clauses.domain.working_set import WorkingSet
 from shared.events import Event, decode_event
 
 logger = logging.getLogger(__name__)
@@ -56,7 +60,7 @@ class Pipeline:
         store: LedgerStore,
         publish: Publish,
         clock: Callable[[], datetime],
-        metrics: Metrics,
+        metrics: LedgerMetrics,
         exactly_once: bool = True,
     ) -> None:
         self.store, self.clock, self.metrics = store, clock, metrics
@@ -174,7 +178,7 @@ class Pipeline:
             published_until=self.outbox.published_until,
             offsets=offsets if self.exactly_once else {},
         )
-        with self.metrics.commit_seconds.time():
+        with self.metrics.timing_commit():
             await asyncio.to_thread(self.store.commit, batch)
         self.offsets.update(offsets)
         await self.outbox.committed(batch.seq, published)

@@ -1,13 +1,15 @@
-"""The HTTP read API: hours by any breakdown and period, distinct counts, a market's clause."""
+"""The HTTP read API: hours by any breakdown and period, distinct counts, a market's clause
+and its overview (the facilitators' page)."""
 
 from decimal import Decimal
-from typing import Annotated, Any, Protocol
+from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from pydantic import BaseModel
 
-from services.clauses.queries import HOURS_DIMENSIONS
+from services.clauses.application.market_overview import MarketOverview, MarketOverviews
+from services.clauses.application.ports import HOURS_DIMENSIONS, AggregateReader
 from shared.aggregates import ClauseStatus, CountedThing, DistinctCount
 
 # [0-9], not \d: the pattern is matched by a Unicode-aware engine (full-width digits pass \d)
@@ -21,25 +23,6 @@ MarketQuery = Annotated[
 BreakdownQuery = Annotated[
     str | None, Query(max_length=200, pattern=r"^[^\x00]*$", description="A breakdown")
 ]
-
-
-class Reader(Protocol):
-    """What the API reads (the SQL reader, or a fake)."""
-
-    def hours(
-        self,
-        group_by: list[str],
-        *,
-        period_from: str | None = None,
-        period_to: str | None = None,
-        market_id: str | None = None,
-    ) -> list[dict[str, Any]]: ...
-
-    def counts(
-        self, *, year: int | None, counted: str | None, breakdown: str | None
-    ) -> list[DistinctCount]: ...
-
-    def clause(self, market_id: str) -> ClauseStatus | None: ...
 
 
 class HoursRow(BaseModel):
@@ -71,7 +54,7 @@ def _group_by(raw: str) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def api_router(reader: Reader, registry: CollectorRegistry) -> APIRouter:
+def api_router(reader: AggregateReader, registry: CollectorRegistry) -> APIRouter:
     """The routes, over a reader and the service's metrics registry."""
     router = APIRouter()
 
@@ -127,5 +110,22 @@ def api_router(reader: Reader, registry: CollectorRegistry) -> APIRouter:
     def health() -> dict[str, str]:
         """Liveness."""
         return {"status": "ok"}
+
+    return router
+
+
+def overview_router(overviews: MarketOverviews) -> APIRouter:
+    """The market overview route, over the use case that assembles it."""
+    router = APIRouter()
+
+    @router.get("/v1/markets/{market_id}/overview")
+    def overview(market_id: str) -> MarketOverview:
+        """Commitment, clause status, hours by month, people by gender and contract type.
+
+        People counts go through small-cell suppression (a hidden cell has no figure)."""
+        found = overviews.of(market_id)
+        if found is None:
+            raise HTTPException(404, f"marché {market_id} : inconnu du suivi des clauses")
+        return found
 
     return router

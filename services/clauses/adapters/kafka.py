@@ -1,4 +1,6 @@
-"""Publishing the outbox through record batches of its own (the running service).
+"""Publishing the outbox on the compacted topic: through record batches of its own (the
+running service), or through the broker's FastStream publisher (where there is no real
+broker, as under `TestKafkaBroker`).
 
 A batch publishes about two aggregate changes per event; through FastStream's publisher
 (command object, middlewares, codec) each message cost ~150 µs, more than applying the
@@ -8,13 +10,17 @@ choose for the key), sent by its own idempotent acks=all producer, and waits for
 acknowledgement.
 """
 
+import asyncio
+import inspect
 from collections.abc import Sequence
 
 from aiokafka import AIOKafkaProducer
+from faststream.kafka import KafkaBroker
 
-from services.clauses.outbox import Publish
-from services.clauses.store import Published
+from services.clauses.application.ports import Publish, Published
 from shared.record_batches import JSON_HEADERS, Outgoing, RecordBatches, partition_of
+
+JSON = {"content-type": "application/json"}
 
 
 def outbox_batches(bootstrap_servers: str) -> RecordBatches:
@@ -40,5 +46,21 @@ def direct_publisher(batches: RecordBatches, topic: str) -> Publish:
         await batches.send(
             [Outgoing(topic, key.encode(), payload.encode(), JSON_HEADERS) for key, payload in rows]
         )
+
+    return publish
+
+
+def publisher_of(broker: KafkaBroker, topic: str) -> Publish:
+    """Publish outbox rows keyed by aggregate key, then wait for every acknowledgement."""
+    publisher = broker.publisher(topic)
+
+    async def publish(rows: Sequence[Published]) -> None:
+        sent = [
+            await publisher.publish(
+                payload.encode(), key=key.encode(), headers=JSON, no_confirm=True
+            )
+            for key, payload in rows
+        ]
+        await asyncio.gather(*(future for future in sent if inspect.isawaitable(future)))
 
     return publish

@@ -13,9 +13,9 @@ from faststream.kafka import KafkaRouter
 from faststream.kafka.annotations import KafkaMessage
 from faststream.middlewares import AckPolicy
 
-from services.clauses.metrics import Metrics
-from services.clauses.pipeline import Pipeline, Record
-from services.clauses.store import TopicPartition as StoredPartition
+from services.clauses.application.apply_batches import Pipeline, Record
+from services.clauses.application.ports import LedgerMetrics
+from services.clauses.application.ports import TopicPartition as StoredPartition
 
 ConsumerOf = Callable[[], AIOKafkaConsumer | None]
 
@@ -55,7 +55,9 @@ async def seek(
 
 
 def observe_lag(
-    consumer: AIOKafkaConsumer | None, offsets: Mapping[StoredPartition, int], metrics: Metrics
+    consumer: AIOKafkaConsumer | None,
+    offsets: Mapping[StoredPartition, int],
+    metrics: LedgerMetrics,
 ) -> None:
     """Messages in each assigned partition after the last one applied."""
     if not isinstance(consumer, AIOKafkaConsumer):
@@ -64,7 +66,7 @@ def observe_lag(
         highwater = consumer.highwater(partition)
         if highwater is not None:
             applied = offsets.get((partition.topic, partition.partition), 0)
-            metrics.lag.labels(partition.topic, str(partition.partition)).set(highwater - applied)
+            metrics.consumer_lag(partition.topic, partition.partition, highwater - applied)
 
 
 async def committed_offsets(
@@ -81,7 +83,7 @@ def build_router(
     topics: Sequence[str],
     group_id: str,
     max_records: int,
-    metrics: Metrics,
+    metrics: LedgerMetrics,
 ) -> KafkaRouter:
     """The subscriber that feeds the pipeline, batch by batch."""
     router = KafkaRouter()

@@ -1,10 +1,11 @@
-"""What a batch needs to see of the ledger: every key a fold over its events can touch.
+"""A batch's working set: every key a fold over its events can touch, and its shape.
 
 The service keeps the ledger in its database and, for each batch, loads only these
-entries into a Projector, folds the batch there and writes back what changed: memory
-stays bounded by the batch, not by the history. Loading too much is harmless; loading
-too little would be wrong, so these sets are deliberately generous (every version of
-every fact a line may meet).
+entries into a Projector (`services.clauses.adapters.storage`), folds the batch there and
+writes back what changed: memory stays bounded by the batch, not by the history, and a
+restarted service has nothing to rebuild. Loading too much is harmless; loading too little
+would be wrong, so these sets are deliberately generous (every version of every fact a
+line may meet).
 """
 
 from collections import defaultdict
@@ -12,7 +13,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from services.clauses.domain.facts import (
+    Breakdowns,
     ContractFacts,
+    InvoiceKey,
     MarketFacts,
     Report,
     ReportKey,
@@ -20,7 +23,8 @@ from services.clauses.domain.facts import (
     market_facts,
     report_of,
 )
-from services.clauses.domain.tally import CellKey
+from services.clauses.domain.projector import Projector
+from services.clauses.domain.tally import CellKey, YearOf
 from shared.events import (
     Event,
     InvoiceRecorded,
@@ -66,7 +70,7 @@ class Touched:
 
     cells: frozenset[CellKey]
     references: frozenset[Reference]
-    people: frozenset[tuple[int, str]]
+    people: frozenset[YearOf]
 
 
 def touched(
@@ -77,7 +81,7 @@ def touched(
     """Every cell and count key the lines of these reports make under any version of facts."""
     cells: set[CellKey] = set()
     references: set[Reference] = set()
-    people: set[tuple[int, str]] = set()
+    people: set[YearOf] = set()
     market_kinds = {m: {(f.category, f.reserved) for f in every} for m, every in markets.items()}
     contract_kinds = {
         c: {(f.gender, f.contract_type, f.eligible_public, f.modality) for f in every}
@@ -100,3 +104,27 @@ def touched(
                     for sector, reserved in kinds_of_market
                 )
     return Touched(frozenset(cells), frozenset(references), frozenset(people))
+
+
+@dataclass(slots=True)
+class WorkingSet:
+    """A Projector loaded with what a batch can touch, and what it held when loaded."""
+
+    projector: Projector = field(default_factory=Projector)
+    reports: dict[ReportKey, int] = field(default_factory=dict)
+    contracts: dict[str, int] = field(default_factory=dict)
+    markets: dict[str, int] = field(default_factory=dict)
+    invoices: dict[InvoiceKey, int] = field(default_factory=dict)
+    references: dict[Reference, int] = field(default_factory=dict)
+    people: dict[YearOf, tuple[Breakdowns, ...]] = field(default_factory=dict)
+
+
+def reference_counters(projector: Projector) -> dict[str, dict[YearOf, int]]:
+    """The tally's reference counts by kind (see `REFERENCE_KINDS`)."""
+    tally = projector.tally
+    return {
+        "contract": tally.contract_lines,
+        "market": tally.market_lines,
+        "employer": tally.employer_lines,
+        "sme": tally.sme_lines,
+    }

@@ -1,19 +1,16 @@
-"""One market at a glance, for the facilitators' pages: commitment, clause, months, people.
+"""The people with hours on a market, for its overview page: counted with small cells hidden.
 
 The people are counted by gender and by contract type with the same small-cell
 suppression as the indicators (`shared.privacy`): a hidden cell keeps its place with no
-figure. Pure: the rows come from `market_queries`, the threshold from the settings.
+figure. Pure: the people come from the read queries, the threshold from the settings.
 """
 
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
 
 from pydantic import BaseModel
 
-from shared.aggregates import ClauseStatus
-from shared.events import InsertionCommitment
 from shared.privacy import Partition, suppressed_cells
 
 TOTAL = ("all", "all")
@@ -27,14 +24,6 @@ class Person:
     beneficiary: str
     gender: str
     contract_type: str
-
-
-class MonthHours(BaseModel):
-    """Hours reported on the market for one month."""
-
-    period: str
-    insertion_hours: Decimal
-    training_hours: Decimal
 
 
 class CountCell(BaseModel):
@@ -52,19 +41,6 @@ class Beneficiaries(BaseModel):
     total: CountCell
     by_gender: list[CountCell]
     by_contract_type: list[CountCell]
-
-
-class MarketOverview(BaseModel):
-    """What the market page shows."""
-
-    market_id: str
-    category: str
-    notified: str
-    duration_months: int
-    commitment: InsertionCommitment | None
-    clause: ClauseStatus | None
-    months: list[MonthHours]
-    beneficiaries: Beneficiaries
 
 
 def beneficiaries(people: Iterable[Person], *, threshold: int) -> Beneficiaries:

@@ -3,8 +3,7 @@
 import asyncio
 import contextlib
 import dataclasses
-import inspect
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 
 from fastapi import FastAPI
@@ -13,17 +12,15 @@ from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from prometheus_client import CollectorRegistry
 from sqlalchemy.engine import Engine
 
-from services.clauses.api import api_router
-from services.clauses.api_markets import overview_router
-from services.clauses.handlers import build_router
-from services.clauses.market_queries import MarketQueries
-from services.clauses.metrics import Metrics
-from services.clauses.outbox import Publish
-from services.clauses.pipeline import Pipeline
-from services.clauses.producer import direct_publisher, outbox_batches
-from services.clauses.queries import SqlReader
+from services.clauses.adapters.kafka import direct_publisher, outbox_batches, publisher_of
+from services.clauses.adapters.metrics import Metrics
+from services.clauses.adapters.queries import MarketQueries, SqlReader
+from services.clauses.adapters.storage import SqlStore
+from services.clauses.application.apply_batches import Pipeline
+from services.clauses.application.market_overview import MarketOverviews
+from services.clauses.entrypoints.http_api import api_router, overview_router
+from services.clauses.entrypoints.kafka_handlers import build_router
 from services.clauses.settings import ClausesSettings
-from services.clauses.store import Published, SqlStore
 from shared.db import make_engine
 from shared.http_errors import install_french_validation_errors
 from shared.http_security import secure_and_document
@@ -31,7 +28,6 @@ from shared.kafka import ensure_topics, make_broker
 from shared.topics import CLAUSE_AGGREGATES, INVOICES, MARKETS, MONTHLY_HOURS, WORK_CONTRACTS, Topic
 
 INPUT_TOPICS = (MARKETS, INVOICES, WORK_CONTRACTS, MONTHLY_HOURS)
-JSON = {"content-type": "application/json"}
 
 
 def _now() -> datetime:
@@ -49,22 +45,6 @@ class Clauses:
     pipeline: Pipeline
     registry: CollectorRegistry
     topics: tuple[Topic, ...]
-
-
-def publisher_of(broker: KafkaBroker, topic: str) -> Publish:
-    """Publish outbox rows keyed by aggregate key, then wait for every acknowledgement."""
-    publisher = broker.publisher(topic)
-
-    async def publish(rows: Sequence[Published]) -> None:
-        sent = [
-            await publisher.publish(
-                payload.encode(), key=key.encode(), headers=JSON, no_confirm=True
-            )
-            for key, payload in rows
-        ]
-        await asyncio.gather(*(future for future in sent if inspect.isawaitable(future)))
-
-    return publish
 
 
 def build(settings: ClausesSettings, *, clock: Callable[[], datetime] = _now) -> Clauses:
@@ -112,7 +92,8 @@ def http_app(clauses: Clauses) -> FastAPI:
     reader = SqlReader(clauses.engine)
     http.include_router(api_router(reader, clauses.registry))
     threshold = clauses.settings.suppression_threshold
-    http.include_router(overview_router(reader, MarketQueries(clauses.engine), threshold=threshold))
+    markets = MarketQueries(clauses.engine)
+    http.include_router(overview_router(MarketOverviews(reader, markets, threshold=threshold)))
     install_french_validation_errors(http)
     return http
 
@@ -127,7 +108,7 @@ async def prepare(clauses: Clauses) -> None:
 async def run(clauses: Clauses) -> AsyncIterator[None]:
     """Topics, producers, tables and state (the outbox is published), then the consumer.
 
-    The aggregate changes go out through a producer of their own (`services.clauses.producer`);
+    The aggregate changes go out through a producer of their own (`adapters.kafka`);
     the broker's publisher, wired by `build`, serves where there is no real broker.
     """
     bootstrap = clauses.settings.kafka_bootstrap_servers

@@ -5,7 +5,7 @@ from collections.abc import Hashable
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.clauses.overview import Beneficiaries, Person, beneficiaries
+from services.clauses.domain.people_counts import Beneficiaries, Person, beneficiaries
 from tests.differencing import Relation, derived_sums, determined, recovered_by_combination
 
 people = st.lists(

@@ -7,18 +7,15 @@ sequence number, and removed by a later commit once published, so a crash betwee
 and publish loses nothing: the outbox is published again on recovery.
 """
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 
-from services.clauses.metrics import Metrics
-from services.clauses.store import Pending, Published
-
-Publish = Callable[[Sequence[Published]], Awaitable[None]]
+from services.clauses.application.ports import LedgerMetrics, Pending, Publish, Published
 
 
 class Outbox:
     """Which batches are committed, which are published, and what is left to publish."""
 
-    def __init__(self, publish: Publish, metrics: Metrics) -> None:
+    def __init__(self, publish: Publish, metrics: LedgerMetrics) -> None:
         self.publish, self.metrics = publish, metrics
         self.seq = 0  # sequence number of the last committed batch
         self.published_until = 0  # the changes of batches up to this one are published
@@ -40,6 +37,6 @@ class Outbox:
         self._unconfirmed += published
         if self._unconfirmed:
             await self.publish(self._unconfirmed)
-            self.metrics.published.inc(len(self._unconfirmed))
+            self.metrics.aggregates_published(len(self._unconfirmed))
             self._unconfirmed = []
         self.published_until = self.seq

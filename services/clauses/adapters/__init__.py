@@ -1,0 +1,1 @@
+"""The clauses service's I/O: database, Kafka, Prometheus."""

@@ -1,0 +1,1 @@
+"""The clauses service's entry points: HTTP routes and Kafka handlers."""
