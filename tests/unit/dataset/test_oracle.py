@@ -11,9 +11,8 @@
 from datetime import date
 from decimal import Decimal
 
-from deploy.dataset.clause_status import clause_statuses
-from deploy.dataset.figures import year_figures
-from deploy.dataset.model import (
+from reference_dataset.oracle import clause_statuses, year_figures
+from reference_dataset.records import (
     Commitment,
     Dataset,
     Holder,

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from deploy.dataset.companies import with_check_digit
+from reference_dataset.generator.companies import with_check_digit
 from services.ingest.app import limits_of
 from services.ingest.csv_import import parse_hours_csv
 from services.ingest.decp import DecpImport, parse_decp
