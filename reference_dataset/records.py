@@ -1,8 +1,9 @@
 """What happened in the region, as plain frozen records, and their wire form both ways.
 
-The records mirror the event contract (`shared/events.py`) and ingest's input shapes, with
-one difference: a beneficiary is known by the facilitator's RAW identifier, because the
-dataset enters the system through ingest, which pseudonymises it. Amounts and hours are
+The records mirror the event contract (`shared/events.py`, whose `Holder` and
+`InsertionCommitment` they use as they are) and ingest's input shapes, with one difference:
+a beneficiary is known by the facilitator's RAW identifier, because the dataset enters the
+system through ingest, which pseudonymises it. Amounts and hours are
 Decimals with two places; a period is a month, "YYYY-MM". The wire form is the JSON ingest's
 entry points take (raw identifiers); `to_wire` writes it, `from_wire` reads a valid one back.
 """
@@ -22,25 +23,15 @@ from shared.codes import (
     Modality,
     SocialConsideration,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Holder:
-    """A company that holds (part of) a market."""
-
-    siret: str
-    name: str
-    is_sme: bool | None
-    in_territory: bool | None
-
-
-@dataclass(frozen=True, slots=True)
-class Commitment:
-    """Hours owed: per 10 000 EUR HT invoiced with a yearly floor, or a fixed total."""
-
-    hours_per_10k_eur_ht: Decimal | None = None
-    min_hours_per_year: Decimal | None = None
-    fixed_total_hours: Decimal | None = None
+from shared.events import (
+    Event,
+    Holder,
+    InsertionCommitment,
+    InvoiceRecorded,
+    MarketNotified,
+    MonthlyHoursReported,
+    WorkContractSigned,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +50,7 @@ class Market:
     holders: tuple[Holder, ...]
     social_considerations: tuple[SocialConsideration, ...]
     environmental_considerations: tuple[EnvironmentalConsideration, ...]
-    insertion_commitment: Commitment | None
+    insertion_commitment: InsertionCommitment | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +141,13 @@ class Tag(StrEnum):
     INVALID = "invalid"  # a row ingest must refuse; its corrected form follows
 
 
+EVENT_OF: dict[Kind, type[Event]] = {
+    Kind.MARKET: MarketNotified,
+    Kind.INVOICE: InvoiceRecorded,
+    Kind.WORK_CONTRACT: WorkContractSigned,
+    Kind.MONTHLY_HOURS: MonthlyHoursReported,
+}  # the event each kind of submission becomes in ingest
+
 Json: TypeAlias = bool | int | str | list["Json"] | dict[str, "Json"] | None
 
 
@@ -178,7 +176,7 @@ def _day(value: date | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def _commitment(value: Commitment | None) -> Json:
+def _commitment(value: InsertionCommitment | None) -> Json:
     if value is None:
         return None
     return {
@@ -282,12 +280,7 @@ def lines_of(payload: Payload) -> list[dict[str, Json]]:
 
 def identity(kind: Kind, payload: Payload) -> tuple[str, ...]:
     """The identity a later submission replaces (the events' IDENTITY)."""
-    names = {
-        Kind.MARKET: ("market_id",),
-        Kind.INVOICE: ("market_id", "holder_siret", "period"),
-        Kind.WORK_CONTRACT: ("contract_id",),
-        Kind.MONTHLY_HOURS: ("market_id", "employer_siret", "period"),
-    }[kind]
+    names = EVENT_OF[kind].IDENTITY
     return (kind.value, *(str(payload[name]) for name in names))
 
 
@@ -374,7 +367,7 @@ def _market_from(payload: Payload) -> Market:
         ),
         insertion_commitment=None
         if commitment is None
-        else Commitment(
+        else InsertionCommitment(
             hours_per_10k_eur_ht=_decimal(commitment, "hours_per_10k_eur_ht"),
             min_hours_per_year=_decimal(commitment, "min_hours_per_year"),
             fixed_total_hours=_decimal(commitment, "fixed_total_hours"),

@@ -15,9 +15,9 @@ from decimal import Decimal
 
 from reference_dataset.generator.apportion import apportion
 from reference_dataset.generator.drafts import DraftMarket
-from reference_dataset.records import Commitment
 from reference_dataset.targets import Group
 from shared.codes import MarketCategory, SocialConsideration
+from shared.events import InsertionCommitment
 
 LAST_PERIOD = (2023, 12)
 BEHIND = 0.15  # share of clause markets behind their clause
@@ -92,18 +92,18 @@ class Settler:
 
     def _commitment(
         self, market: DraftMarket, quarters: int, elapsed: int
-    ) -> tuple[Commitment, float]:
+    ) -> tuple[InsertionCommitment, float]:
         rng = self._rng
         realised = Decimal(quarters) / 4
         if market.group is not Group.DSP and rng.random() < BEHIND:
             floor = FLOORS[0]
-            return Commitment(EXAMPLE_RATE, floor), rng.uniform(1.3, 2.0)
+            return _example_clause(floor), rng.uniform(1.3, 2.0)
         floor = FLOORS[1] if rng.random() < 0.2 else FLOORS[0]
         if market.group is not Group.DSP and realised >= Decimal("1.15") * floor * elapsed / 12:
-            return Commitment(EXAMPLE_RATE, floor), rng.uniform(0.55, 0.9)
+            return _example_clause(floor), rng.uniform(0.55, 0.9)
         per_month = realised / elapsed
         total = int(per_month * market.duration_months * Decimal(rng.uniform(0.75, 0.92)))
-        return Commitment(fixed_total_hours=Decimal(max(total, 1))), rng.uniform(0.5, 1.5)
+        return InsertionCommitment(fixed_total_hours=Decimal(max(total, 1))), rng.uniform(0.5, 1.5)
 
     def _dsp_invoices(self, market: DraftMarket, last: tuple[int, int]) -> None:
         """A concession's monthly compensation, from its notification to its last month."""
@@ -122,6 +122,11 @@ class Settler:
         for holder, share in zip(holders, shares, strict=True):
             if share > 0:
                 self.invoices.append(InvoiceDraft(market, holder.siret, period, share))
+
+
+def _example_clause(floor: Decimal) -> InsertionCommitment:
+    """The example clause: 10 h per 10 000 EUR HT invoiced, at least `floor` hours a year."""
+    return InsertionCommitment(hours_per_10k_eur_ht=EXAMPLE_RATE, min_hours_per_year=floor)
 
 
 def period_text(period: tuple[int, int]) -> str:

@@ -4,7 +4,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from reference_dataset.generator.companies import Company
-from reference_dataset.records import Commitment
 from reference_dataset.targets import Group
 from shared.codes import (
     ALTERNANCE,
@@ -16,6 +15,7 @@ from shared.codes import (
     Modality,
     SocialConsideration,
 )
+from shared.events import InsertionCommitment
 
 
 @dataclass(eq=False)
@@ -36,7 +36,7 @@ class DraftMarket:
     market_id: str = ""
     amount_cents: int = 0
     duration_months: int = 12
-    commitment: Commitment | None = None
+    commitment: InsertionCommitment | None = None
 
     def earliest_month(self, year: int) -> int:
         """The first month of `year` in which hours may be worked on the market."""

@@ -18,7 +18,6 @@ from reference_dataset.generator.notices import Notices
 from reference_dataset.generator.workforce import Workforce
 from reference_dataset.records import (
     Dataset,
-    Holder,
     HoursLine,
     Invoice,
     Market,
@@ -29,6 +28,7 @@ from reference_dataset.records import (
 )
 from reference_dataset.targets import NOTICES, SOCIAL, YEARS
 from shared.codes import ContractType
+from shared.events import Holder
 
 BUYER_SIRET = "23440003400026"
 BUYER_NAME = "Région des Pays de la Loire"
@@ -107,7 +107,7 @@ def _market(draft: DraftMarket) -> Market:
         notification_date=draft.notified,
         duration_months=draft.duration_months,
         holders=tuple(
-            Holder(c.siret, c.name, is_sme=c.is_sme, in_territory=c.in_territory)
+            Holder(siret=c.siret, name=c.name, is_sme=c.is_sme, in_territory=c.in_territory)
             for c in draft.holders
         ),
         social_considerations=draft.social,
