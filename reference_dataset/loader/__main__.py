@@ -1,4 +1,4 @@
-"""`python -m reference_dataset.loader --ingest URL --token T [--seed N]`: feed ingest.
+"""`python -m reference_dataset.loader --ingest URL --token T`: the dataset through ingest.
 
 Feeds the reference dataset to ingest through its public entry points only (HTTP JSON,
 CSV files of monthly hours, DECP documents, the raw Kafka topic), in arrival order where it

@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from harness.ports import free_port
+from harness.processes import stop
 from services.indicators.settings import IndicatorsSettings
 from tests.integration.indicators.conftest import unique_settings
-from tests.servers import free_port, stop, wait_until_up
+from tests.servers import wait_until_up
 
 REPO = Path(__file__).resolve().parents[3]
 

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from harness.builders import TEST_PSEUDONYMISATION_KEY
 from reference_dataset.loader.answers import Outcome, refused, surprise
 from reference_dataset.loader.documents import decp_document, hours_csv
 from reference_dataset.loader.plan import decp_eligible
@@ -28,7 +29,6 @@ from services.ingest.pseudonym import Pseudonymiser
 from services.ingest.rows import events_from_rows
 from services.ingest.submissions import MonthlyHoursSubmission, WorkContractSubmission
 from shared.events import Event, MarketNotified
-from tests.builders import TEST_PSEUDONYMISATION_KEY
 from tests.unit.dataset import cached
 
 PSEUDONYMISE = Pseudonymiser(TEST_PSEUDONYMISATION_KEY)

@@ -10,6 +10,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from harness.builders import (
+    BUYER_SIRET,
+    CSV_HEADER,
+    HOLDER_SIRET,
+    TEST_PSEUDONYMISATION_KEY,
+    a_contract_submission,
+    a_csv_row,
+    a_market_submission,
+    a_rule_context,
+    an_hours_submission,
+    an_invoice_submission,
+)
 from reference_dataset.generator.companies import with_check_digit
 from services.ingest.app import limits_of
 from services.ingest.csv_import import parse_hours_csv
@@ -22,18 +34,6 @@ from services.ingest.rows import events_from_rows
 from services.ingest.settings import IngestSettings
 from shared.events import Event, Holder, InvoiceRecorded, MarketNotified, WorkContractSigned
 from shared.types import luhn_valid
-from tests.builders import (
-    BUYER_SIRET,
-    CSV_HEADER,
-    HOLDER_SIRET,
-    TEST_PSEUDONYMISATION_KEY,
-    a_contract_submission,
-    a_csv_row,
-    a_market_submission,
-    a_rule_context,
-    an_hours_submission,
-    an_invoice_submission,
-)
 
 pseudonymise = Pseudonymiser(TEST_PSEUDONYMISATION_KEY)
 WRONG_KEY = HOLDER_SIRET[:-1] + "9"  # La Poste's head office with a wrong key

@@ -1,4 +1,5 @@
-"""Builders of valid events; a test overrides only what it is about."""
+"""Builders of valid inputs (events, aggregates, submissions, CSV rows, DECP records) and ingest's
+test accounts; a test or a benchmark overrides only what it is about."""
 
 import hashlib
 import json
@@ -6,6 +7,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from services.ingest.auth import hash_token
 from services.ingest.plausibility import plausible_for
 from services.ingest.problems import ContractFacts, RuleContext
 from services.ingest.pseudonym import Pseudonymiser
@@ -31,6 +33,7 @@ from shared.events import (
 
 BUYER_SIRET = "23440003400026"
 HOLDER_SIRET = "35600000000048"
+OTHER_SIRET = "44306184100047"
 
 
 def pseudonym(name: str) -> str:
@@ -173,6 +176,22 @@ def beneficiary_counts(*, female: int, male: int, year: int = 2023) -> list[Aggr
 
 RAW_BENEFICIARY = "1850578006084"
 TEST_PSEUDONYMISATION_KEY = "test-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+# ingest's accounts for tests and benchmarks: the bearer tokens are their names with -token
+TOKENS = [
+    {"name": "facilitateur", "role": "facilitator", "sha256": hash_token("facilitator-token")},
+    {
+        "name": "titulaire",
+        "role": "contractor",
+        "siret": HOLDER_SIRET,
+        "sha256": hash_token("contractor-token"),
+    },
+    {
+        "name": "autre-titulaire",
+        "role": "contractor",
+        "siret": OTHER_SIRET,
+        "sha256": hash_token("other-contractor-token"),
+    },
+]
 
 
 def a_market_submission(**overrides: Any) -> MarketSubmission:

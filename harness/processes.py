@@ -1,4 +1,6 @@
-"""`python -m services.ingest` as a process, on a free port, with its own raw topics."""
+"""The project's processes, run from its source tree: where the repository and Kafka's script
+are, ingest served as a process on a free port with its own raw topics, and stopping a
+process started here."""
 
 import json
 import os
@@ -12,9 +14,21 @@ from pathlib import Path
 
 import httpx
 
-from tests.builders import TEST_PSEUDONYMISATION_KEY
-from tests.component.ingest.conftest import TOKENS
-from tests.servers import REPO, free_port, stop
+from harness.builders import TEST_PSEUDONYMISATION_KEY, TOKENS
+from harness.ports import free_port
+
+REPO = Path(__file__).resolve().parents[1]
+KAFKA_SCRIPT = REPO / "deploy" / "kafka" / "kafka.sh"
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop a process this test started, by its pid."""
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)
 
 
 @contextmanager
