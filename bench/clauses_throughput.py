@@ -20,7 +20,6 @@ import contextlib
 import dataclasses
 import itertools
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -37,12 +36,12 @@ from bench.pipeline_stack import memory_mb
 from harness.broker import PARTITIONS, produce
 from harness.databases import fresh_database
 from harness.large_streams import event_chunks
+from harness.ports import free_port
+from harness.processes import REPO
 from services.clauses.app import INPUT_TOPICS
 from shared.events import decode_event
 from shared.kafka import ensure_topics
 from shared.topics import CLAUSE_AGGREGATES
-
-REPO = Path(__file__).resolve().parents[1]
 
 
 async def consume_all(bootstrap: str, topics: list[str], *, decode: bool) -> tuple[int, float]:
@@ -120,9 +119,7 @@ class Run:
 
 def run_service(name: str, env: dict[str, str], events: int, repo: Path = REPO) -> Run:
     """Start the service, wait for every event, measure, stop it."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     env = {**env, "CLAUSES_HTTP_PORT": str(port)}
     log = Path(f"/tmp/bench-clauses-{''.join(c for c in name if c.isalnum() or c == '-')}.log")
     with log.open("wb") as output:
