@@ -1,7 +1,7 @@
 """seed -> Dataset: a region's insertion-clause activity from 2020 to 2023 (pure, deterministic).
 
 Everything is drawn from one `random.Random(seed)`. Each year's aggregates are exact by
-construction (see `targets`); `figures` recounts them independently.
+construction (see `targets`); `reference_dataset.oracle` recounts them independently.
 """
 
 import calendar
