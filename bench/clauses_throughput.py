@@ -5,7 +5,7 @@ Run from the repository root, with the broker and PostgreSQL of the tests:
     KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:29092 DATABASE_URL=postgresql+psycopg://... \\
         .venv/bin/python -m bench.clauses_throughput --events 1000000
 
-The stream (tests.clauses_load: corrections, duplicates, late contracts) is produced once
+The stream (harness.large_streams: corrections, duplicates, late contracts) is produced once
 on fresh topics; every mode then reads the same topics. The service runs as its own
 process (`python -m services.clauses`), timed from its first to its last applied event
 from the moment it serves HTTP (its consumer started) to its last applied event, through
@@ -20,7 +20,6 @@ import contextlib
 import dataclasses
 import itertools
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -34,15 +33,15 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from bench.figures import Figure
 from bench.pipeline_stack import memory_mb
+from harness.broker import PARTITIONS, produce
+from harness.databases import fresh_database
+from harness.large_streams import event_chunks
+from harness.ports import free_port
+from harness.processes import REPO
 from services.clauses.bootstrap import INPUT_TOPICS
 from shared.events import decode_event
 from shared.kafka import ensure_topics
 from shared.topics import CLAUSE_AGGREGATES
-from tests.clauses_databases import fresh_database
-from tests.clauses_kafka import PARTITIONS, produce
-from tests.clauses_load import event_chunks
-
-REPO = Path(__file__).resolve().parents[1]
 
 
 async def consume_all(bootstrap: str, topics: list[str], *, decode: bool) -> tuple[int, float]:
@@ -120,9 +119,7 @@ class Run:
 
 def run_service(name: str, env: dict[str, str], events: int, repo: Path = REPO) -> Run:
     """Start the service, wait for every event, measure, stop it."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     env = {**env, "CLAUSES_HTTP_PORT": str(port)}
     log = Path(f"/tmp/bench-clauses-{''.join(c for c in name if c.isalnum() or c == '-')}.log")
     with log.open("wb") as output:

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
-from deploy.dataset.companies import with_check_digit
+from reference_dataset.generator.companies import with_check_digit
 
 HOLDERS = 100  # a market lists at most 100 holders
 

@@ -37,11 +37,11 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench.figures import Figure  # noqa: E402
+from harness.builders import a_distinct_count, an_aggregate_change, an_hours_cell  # noqa: E402
 from services.indicators.adapters.kafka import replay  # noqa: E402
 from services.indicators.adapters.targets_file import load_targets  # noqa: E402
 from services.indicators.application.live_indicators import LiveIndicators  # noqa: E402
 from services.indicators.settings import DEFAULT_TARGETS  # noqa: E402
-from tests.builders import a_distinct_count, an_aggregate_change, an_hours_cell  # noqa: E402
 
 CATEGORIES = ("works", "services", "supplies", "intellectual_services", "public_service_delegation")
 GENDERS = ("female", "male")

@@ -25,6 +25,7 @@ from typing import Any
 from aiokafka import AIOKafkaProducer
 
 from bench.ingest_throughput import contracts_body
+from harness.builders import TEST_PSEUDONYMISATION_KEY, TOKENS, a_market_submission
 from services.ingest.app import build_service, running
 from services.ingest.auth import Principal, Role
 from services.ingest.records import Conflict, Reservation, dump_receipts
@@ -33,8 +34,6 @@ from services.ingest.units import market_unit
 from services.ingest.versioning import Versioner
 from shared.kafka import ensure_topics
 from shared.topics import Topic
-from tests.builders import TEST_PSEUDONYMISATION_KEY, a_market_submission
-from tests.component.ingest.conftest import TOKENS
 
 SPANS: defaultdict[str, list[float]] = defaultdict(list)
 

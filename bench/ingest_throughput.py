@@ -29,13 +29,12 @@ import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from bench.figures import Figure
+from harness.builders import CSV_HEADER, HOLDER_SIRET, a_csv_row, a_market_submission
+from harness.processes import REPO, served_ingest
 from services.ingest.auth import hash_token
 from services.ingest.topics_setup import partitions_of
 from shared.kafka import ensure_topics
 from shared.topics import MONTHLY_HOURS, WORK_CONTRACTS, Topic
-from tests.builders import CSV_HEADER, HOLDER_SIRET, a_csv_row, a_market_submission
-from tests.integration.ingest.served import served_ingest
-from tests.servers import REPO
 
 TOKEN = secrets.token_urlsafe(24)
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

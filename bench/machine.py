@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from tests.servers import KAFKA_SCRIPT, REPO
+from harness.processes import KAFKA_SCRIPT, REPO
 
 
 def ram_gb() -> float:

@@ -83,7 +83,7 @@ from bench.pipeline_stack import (
     start_services,
     wait_healthy,
 )
-from tests.servers import REPO
+from harness.processes import REPO
 
 INDICATOR = "social.insertion_hours"
 WARMUP = 20

@@ -23,7 +23,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from bench.figures import Figure
-from tests.servers import KAFKA_SCRIPT, REPO, free_port, port_free
+from harness.ports import free_port, port_free
+from harness.processes import KAFKA_SCRIPT, REPO
 
 SERVICE_PREFIXES = ("INGEST_", "CLAUSES_", "INDICATORS_", "DATABASE_URL", "KAFKA_")
 

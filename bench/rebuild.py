@@ -5,7 +5,7 @@ Usage (from the repository root, with the broker and PostgreSQL of the tests):
     KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:29092 DATABASE_URL=postgresql+psycopg://... \\
         .venv/bin/python -m bench.rebuild [--events 1000000]
 
-The stream of bench/clauses_throughput.py (tests.clauses_load: corrections, duplicates, late
+The stream of bench/clauses_throughput.py (harness.large_streams: corrections, duplicates, late
 contracts) is produced on fresh prefixed topics. Then, timed:
 
 1. clauses, exactly-once into a fresh PostgreSQL database (`python -m services.clauses`, as
@@ -32,9 +32,10 @@ from bench.clauses_throughput import consume_all, measure, produce_stream
 from bench.figures import Figure
 from bench.indicators_freshness import start_service, wait_caught_up
 from bench.pipeline_stack import import_floor_mb, memory_figure
+from harness.ports import free_port
+from harness.processes import stop
 from services.clauses.bootstrap import INPUT_TOPICS
 from shared.topics import CLAUSE_AGGREGATES, INDICATOR_SNAPSHOTS, MARKETS
-from tests.servers import free_port, stop
 
 SECTION = "Rebuild from scratch (clauses, then indicators)"
 

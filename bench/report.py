@@ -49,8 +49,9 @@ from bench import (
 from bench.figures import Figure, goals
 from bench.pipeline_stack import own_broker
 from bench.report_markdown import Machine, Section, render
-from tests.clauses_databases import fresh_database
-from tests.servers import REPO, free_port_pair
+from harness.databases import fresh_database
+from harness.ports import free_port_pair
+from harness.processes import REPO
 
 
 @dataclass(frozen=True)

@@ -136,7 +136,7 @@ if [ "${names[-1]}" = prometheus ] && ! healthy prometheus "http://127.0.0.1:$PR
 fi
 echo "Services up in $(elapsed) s; loading the reference dataset (seed ${UP_SEED:-2023}) through ingest:"
 
-"$PY" -m deploy.dataset.load --ingest "$INGEST" --token "$(cat "$RUN/facilitator.token")" \
+"$PY" -m reference_dataset.loader --ingest "$INGEST" --token "$(cat "$RUN/facilitator.token")" \
   --seed "${UP_SEED:-2023}" --kafka "$KAFKA_BOOTSTRAP_SERVERS"
 "$PY" -m deploy.stack.settle --kafka "$KAFKA_BOOTSTRAP_SERVERS" \
   --clauses "$CLAUSES" --indicators "$INDICATORS"

@@ -11,15 +11,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from shared.aggregates import AggregateChanged
-from shared.events import MarketNotified
-from tests.builders import (
+from harness.builders import (
     a_clause_status,
     a_distinct_count,
     a_market,
     an_aggregate_change,
     an_hours_cell,
 )
+from shared.aggregates import AggregateChanged
+from shared.events import MarketNotified
 
 # category, reserved, insertion hours, training hours of the year
 HOURS: dict[int, tuple[tuple[str, bool, str, str], ...]] = {

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from hypothesis import strategies as st
 
+from harness.builders import BUYER_SIRET, pseudonym
 from shared.codes import ContractType, EligiblePublic, Gender, MarketCategory, Modality
 from shared.events import (
     Event,
@@ -18,7 +19,6 @@ from shared.events import (
     MonthlyHoursReported,
     WorkContractSigned,
 )
-from tests.builders import BUYER_SIRET, pseudonym
 
 MARKET_IDS = ("M-1", "M-2", "M-3")
 CONTRACT_IDS = ("C-1", "C-2", "C-3", "C-4", "C-5", "C-6")

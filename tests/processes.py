@@ -14,7 +14,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.servers import REPO, stop, wait_until_up
+from harness.processes import REPO, stop
+from tests.servers import wait_until_up
 
 
 @dataclass

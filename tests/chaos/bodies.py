@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from tests.builders import BUYER_SIRET, CSV_HEADER, HOLDER_SIRET, a_csv_row
+from harness.builders import BUYER_SIRET, CSV_HEADER, HOLDER_SIRET, a_csv_row
 
 CATEGORIES = ("works", "services", "supplies", "intellectual_services")
 CSV_TYPES = {

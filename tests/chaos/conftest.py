@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from harness.ports import free_port_pair, stable_port
 from tests.chaos.postgres import OwnPostgres, own_postgres
 from tests.processes import Service, Supervisor
-from tests.servers import free_port_pair, kafka_script, local_kafka, stable_port
+from tests.servers import kafka_script, local_kafka
 from tests.stack_env import SERVICES, TOKEN, databases, stack_envs
 
 

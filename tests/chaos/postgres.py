@@ -16,7 +16,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.servers import stable_port, unavailable
+from harness.ports import stable_port
+from tests.servers import unavailable
 
 
 def server_binaries() -> Path:

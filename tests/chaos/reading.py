@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 from aiokafka.admin import AIOKafkaAdminClient
 
+from harness.broker import end_offsets, wait_until
 from services.clauses.adapters.queries import SqlReader
 from services.clauses.adapters.storage import SqlStore
 from services.indicators.adapters.kafka import replay
@@ -19,7 +20,6 @@ from shared.db import make_engine
 from shared.topics import CLAUSE_AGGREGATES, RAW_SUBMISSIONS
 from tests.chaos.conftest import ChaosStack
 from tests.chaos.oracle import EVENT_TOPICS, present, served_cells
-from tests.clauses_kafka import end_offsets, wait_until
 from tests.servers import wait_until_up
 
 

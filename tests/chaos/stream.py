@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
-from tests.builders import HOLDER_SIRET
+from harness.builders import HOLDER_SIRET
 from tests.chaos.bodies import Person, contract_body, hours_body, hours_csv, hours_of, market_body
 
 Channel = Literal["json", "csv", "raw"]

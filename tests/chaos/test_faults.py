@@ -15,6 +15,7 @@ import time
 
 import pytest
 
+from harness.broker import end_offsets
 from shared.aggregates import ClauseStatus
 from shared.topics import DEAD_LETTER
 from tests.chaos.conftest import ChaosStack
@@ -30,7 +31,6 @@ from tests.chaos.oracle import (
 )
 from tests.chaos.reading import converged, served_clauses, settled, start_and_wait
 from tests.chaos.stream import stream
-from tests.clauses_kafka import end_offsets
 
 SEED = int(os.environ.get("CHAOS_SEED", str(int(time.time()))))
 WINDOW = 60.0  # seconds of faults; the stream is spread over most of it

@@ -3,10 +3,10 @@
 import asyncio
 import uuid
 
+from harness.builders import a_market
 from shared.events import MarketNotified
 from shared.kafka import ensure_topics, make_broker
 from shared.topics import MARKETS
-from tests.builders import a_market
 
 
 async def test_a_market_published_by_a_faststream_app_is_received_equal_and_validated(

@@ -8,7 +8,9 @@ from pathlib import Path
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
-from tests.servers import KAFKA_SCRIPT, free_port_pair, kafka_script, local_kafka, stable_port
+from harness.ports import free_port_pair, stable_port
+from harness.processes import KAFKA_SCRIPT
+from tests.servers import kafka_script, local_kafka
 
 # below the ephemeral range: a fixed port there was once taken by an outgoing connection
 PORT = str(stable_port(2))

@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from harness.builders import a_contract, a_market, an_hours_report, an_invoice
 from shared.events import EVENT_NAMESPACE, Event, decode_event, name_based_uuid
-from tests.builders import a_contract, a_market, an_hours_report, an_invoice
 from tests.strategies import any_events
 
 

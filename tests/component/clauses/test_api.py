@@ -6,11 +6,11 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from harness.builders import a_contract, a_market, an_hours_report, an_invoice, pseudonym
 from services.clauses.adapters.queries import SqlReader
 from services.clauses.bootstrap import Clauses
 from services.clauses.entrypoints.http_api import api_router
 from shared.events import Event
-from tests.builders import a_contract, a_market, an_hours_report, an_invoice, pseudonym
 from tests.component.clauses.test_consumer import deliver
 
 

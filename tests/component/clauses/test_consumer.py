@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from faststream.kafka import TestKafkaBroker
 
+from harness.builders import a_contract, a_market, an_hours_report, an_invoice
 from services.clauses.adapters import storage
 from services.clauses.adapters.queries import SqlReader
 from services.clauses.application.apply_batches import Record
@@ -14,7 +15,6 @@ from services.clauses.settings import ClausesSettings
 from shared.aggregates import AggregateChanged, ClauseStatusCode, HoursCell
 from shared.events import Event
 from shared.topics import CLAUSE_AGGREGATES, MARKETS, MONTHLY_HOURS, topic_for
-from tests.builders import a_contract, a_market, an_hours_report, an_invoice
 from tests.component.clauses.conftest import NOW
 
 

@@ -6,9 +6,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from harness.builders import a_contract, a_market, an_hours_report, an_invoice, pseudonym
 from services.clauses.bootstrap import Clauses, http_app
 from shared.events import Event
-from tests.builders import a_contract, a_market, an_hours_report, an_invoice, pseudonym
 from tests.component.clauses.test_consumer import deliver
 
 

@@ -1,11 +1,11 @@
-"""`python -m deploy.dataset --seed 2023 --out DIR` writes the files and prints the figures."""
+"""`python -m reference_dataset --seed 2023 --out DIR` writes the files and prints the figures."""
 
 import json
 from pathlib import Path
 
 import pytest
 
-from deploy.dataset.__main__ import main
+from reference_dataset.__main__ import main
 
 
 def test_the_command_writes_json_lines_and_prints_the_2023_figures(

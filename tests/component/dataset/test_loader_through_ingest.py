@@ -14,12 +14,12 @@ import httpx
 import pytest
 from faststream.kafka import TestKafkaBroker
 
-from deploy.dataset.feed import Feed
-from deploy.dataset.feed_check import Tally
-from deploy.dataset.feed_http import IngestHttp
-from deploy.dataset.feed_plan import Channel, steps
-from deploy.dataset.mess import replay
-from deploy.dataset.model import Submission
+from reference_dataset.loader.answers import Tally
+from reference_dataset.loader.feed import Feed
+from reference_dataset.loader.ingest_http import IngestHttp
+from reference_dataset.loader.plan import Channel, steps
+from reference_dataset.records import Submission
+from reference_dataset.stream import replay
 from services.ingest.app import build_service, create_app
 from shared.events import Event, MonthlyHoursReported, decode_event
 from shared.kafka import make_broker

@@ -18,12 +18,12 @@ import pytest
 from fastapi import HTTPException
 from fastapi.routing import APIRoute
 
+from harness.builders import an_aggregate_change, an_hours_cell
 from services.indicators.adapters.metrics import make_registry
 from services.indicators.application.live_indicators import LiveIndicators
 from services.indicators.domain.targets import Targets
 from services.indicators.entrypoints.http_api import make_api
 from shared.codes import MarketCategory
-from tests.builders import an_aggregate_change, an_hours_cell
 from tests.component.indicators.records import FakeRecord
 
 YEARS = (2021, 2022, 2023)

@@ -5,12 +5,12 @@ from pathlib import Path
 
 import pytest
 
+from harness.builders import a_market, an_aggregate_change, an_hours_cell, beneficiary_counts
 from services.indicators.bootstrap import build_service
 from services.indicators.domain.assessment.render import CSS
 from services.indicators.domain.targets import TargetsError
 from services.indicators.settings import IndicatorsSettings
 from shared.http_security import source_hash
-from tests.builders import a_market, an_aggregate_change, an_hours_cell, beneficiary_counts
 from tests.component.indicators.conftest import Running, find
 
 

@@ -1,7 +1,7 @@
 """Snapshots: each changed indicator cell is published under its key, and only what changed."""
 
+from harness.builders import a_distinct_count, an_aggregate_change, beneficiary_counts
 from shared.aggregates import aggregate_key
-from tests.builders import a_distinct_count, an_aggregate_change, beneficiary_counts
 from tests.component.indicators.conftest import Running
 
 

@@ -12,9 +12,9 @@ from collections.abc import Hashable, Mapping
 
 import pytest
 
+from harness.builders import a_distinct_count, an_aggregate_change
 from services.indicators.domain.catalogue import cell_label
 from shared.codes import ALTERNANCE, ContractType
-from tests.builders import a_distinct_count, an_aggregate_change
 from tests.component.indicators.conftest import Running
 from tests.differencing import Relation, derived_sums, determined, recovered_by_combination
 from tests.unit.dataset.cached import figures

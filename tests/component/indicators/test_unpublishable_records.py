@@ -7,9 +7,7 @@ that nothing upstream has checked them.
 from decimal import Decimal
 from typing import Any
 
-from services.indicators.application.live_indicators import LiveIndicators
-from services.indicators.domain.targets import Targets
-from tests.builders import (
+from harness.builders import (
     HOLDER_SIRET,
     a_clause_status,
     a_market,
@@ -17,6 +15,8 @@ from tests.builders import (
     an_hours_cell,
     beneficiary_counts,
 )
+from services.indicators.application.live_indicators import LiveIndicators
+from services.indicators.domain.targets import Targets
 from tests.component.indicators.records import records
 
 

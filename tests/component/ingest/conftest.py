@@ -14,8 +14,8 @@ import pytest
 from faststream.kafka import KafkaBroker, TestKafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 
+from harness.builders import TEST_PSEUDONYMISATION_KEY, TOKENS
 from services.ingest.app import IngestService, build_service, create_app
-from services.ingest.auth import hash_token
 from services.ingest.handlers import raw_body
 from services.ingest.publisher import BrokerPublisher
 from services.ingest.settings import IngestSettings
@@ -24,28 +24,11 @@ from services.ingest.web.clauses_client import Overview
 from shared.events import Event, decode_event
 from shared.kafka import make_broker
 from shared.topics import INVOICES, MARKETS, MONTHLY_HOURS, WORK_CONTRACTS
-from tests.builders import HOLDER_SIRET, TEST_PSEUDONYMISATION_KEY
 
 NOW = datetime(2023, 7, 15, 10, 0, tzinfo=UTC)
-OTHER_SIRET = "44306184100047"
 FACILITATOR = {"Authorization": "Bearer facilitator-token"}
 CONTRACTOR = {"Authorization": "Bearer contractor-token"}
 OTHER_CONTRACTOR = {"Authorization": "Bearer other-contractor-token"}
-TOKENS = [
-    {"name": "facilitateur", "role": "facilitator", "sha256": hash_token("facilitator-token")},
-    {
-        "name": "titulaire",
-        "role": "contractor",
-        "siret": HOLDER_SIRET,
-        "sha256": hash_token("contractor-token"),
-    },
-    {
-        "name": "autre-titulaire",
-        "role": "contractor",
-        "siret": OTHER_SIRET,
-        "sha256": hash_token("other-contractor-token"),
-    },
-]
 
 
 class FlakyPublisher:

@@ -2,14 +2,14 @@
 
 import httpx
 
-from shared.events import MarketNotified, MonthlyHoursReported, WorkContractSigned
-from shared.topics import MARKETS, MONTHLY_HOURS, WORK_CONTRACTS
-from tests.builders import (
+from harness.builders import (
     a_decp_document,
     a_decp_record,
     a_market_submission,
     an_hours_csv,
 )
+from shared.events import MarketNotified, MonthlyHoursReported, WorkContractSigned
+from shared.topics import MARKETS, MONTHLY_HOURS, WORK_CONTRACTS
 from tests.component.ingest.conftest import CONTRACTOR, FACILITATOR, OTHER_CONTRACTOR, Harness
 
 CSV = {"Content-Type": "text/csv; charset=utf-8"}

@@ -6,6 +6,14 @@ from typing import Any
 import httpx
 from faststream.kafka import TestKafkaBroker
 
+from harness.builders import (
+    RAW_BENEFICIARY,
+    TEST_PSEUDONYMISATION_KEY,
+    a_contract_submission,
+    a_market_submission,
+    an_hours_submission,
+    an_invoice_submission,
+)
 from services.ingest.app import build_service, create_app
 from services.ingest.pseudonym import Pseudonymiser
 from shared.events import (
@@ -16,14 +24,6 @@ from shared.events import (
 )
 from shared.kafka import make_broker
 from shared.topics import INVOICES, MARKETS, MONTHLY_HOURS, WORK_CONTRACTS
-from tests.builders import (
-    RAW_BENEFICIARY,
-    TEST_PSEUDONYMISATION_KEY,
-    a_contract_submission,
-    a_market_submission,
-    an_hours_submission,
-    an_invoice_submission,
-)
 from tests.component.ingest.conftest import (
     FACILITATOR,
     NOW,

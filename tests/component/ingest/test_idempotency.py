@@ -6,16 +6,16 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from services.ingest.versions import Encoded
-from shared.events import decode_event
-from shared.topics import MARKETS, MONTHLY_HOURS
-from tests.builders import (
+from harness.builders import (
     HOLDER_SIRET,
     a_contract_submission,
     a_market_submission,
     an_hours_csv,
     an_hours_submission,
 )
+from services.ingest.versions import Encoded
+from shared.events import decode_event
+from shared.topics import MARKETS, MONTHLY_HOURS
 from tests.component.ingest.conftest import (
     CONTRACTOR,
     FACILITATOR,

@@ -5,15 +5,15 @@ from typing import Any
 
 import pytest
 
-from services.ingest.dead_letters import keyed_digest
-from shared.events import MonthlyHoursReported, WorkContractSigned
-from shared.topics import MONTHLY_HOURS, WORK_CONTRACTS
-from tests.builders import (
+from harness.builders import (
     RAW_BENEFICIARY,
     a_contract_submission,
     a_market_submission,
     an_hours_submission,
 )
+from services.ingest.dead_letters import keyed_digest
+from shared.events import MonthlyHoursReported, WorkContractSigned
+from shared.topics import MONTHLY_HOURS, WORK_CONTRACTS
 from tests.component.ingest.conftest import CONTRACTOR, FACILITATOR, OTHER_CONTRACTOR, Harness
 
 CONTRACT = {"type": "work_contract", **a_contract_submission().model_dump(mode="json")}

@@ -9,22 +9,14 @@ from pathlib import Path
 import httpx
 import pytest
 
+from harness.builders import HOLDER_SIRET, OTHER_SIRET, TOKENS, a_market_submission, an_hours_csv
 from services.ingest.app import build_service, create_app
 from services.ingest.csv_columns import COLUMNS, HEADER_OF, REQUIRED, simplify
 from services.ingest.web.clauses_client import ClausesUnavailableError, Overview
 from services.ingest.web.session import SESSION_COOKIE
 from shared.kafka import make_broker
 from shared.topics import MONTHLY_HOURS, WORK_CONTRACTS
-from tests.builders import HOLDER_SIRET, a_market_submission, an_hours_csv
-from tests.component.ingest.conftest import (
-    FACILITATOR,
-    NOW,
-    OTHER_SIRET,
-    TOKENS,
-    FakeClauses,
-    Web,
-    settings_for,
-)
+from tests.component.ingest.conftest import FACILITATOR, NOW, FakeClauses, Web, settings_for
 from tests.component.ingest.html_tables import table_rows
 
 MARKET = "2023-0042"

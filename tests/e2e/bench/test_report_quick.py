@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.servers import REPO
+from harness.processes import REPO
 
 SECTIONS = [
     "## Machine",

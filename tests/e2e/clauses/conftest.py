@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.clauses_databases import fresh_database
+from harness.databases import fresh_database
 
 
 @pytest.fixture

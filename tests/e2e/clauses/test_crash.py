@@ -20,6 +20,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy.exc import DBAPIError
 
+from harness.broker import end_offsets, latest_by_key, produce, wait_until
+from harness.large_streams import event_stream
+from harness.ports import free_port
 from services.clauses.adapters.queries import SqlReader
 from services.clauses.adapters.storage import SqlStore
 from services.clauses.bootstrap import INPUT_TOPICS
@@ -29,10 +32,7 @@ from shared.db import make_engine
 from shared.events import Event
 from shared.kafka import ensure_topics
 from shared.topics import CLAUSE_AGGREGATES
-from tests.clauses_kafka import end_offsets, latest_by_key, produce, wait_until
-from tests.clauses_load import event_stream
 from tests.processes import Service
-from tests.servers import free_port
 
 EVENTS = 50_000
 KILLS = 6

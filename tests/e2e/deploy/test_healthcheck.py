@@ -9,8 +9,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from harness.ports import free_port
 from tests.e2e.indicators.conftest import ServiceProcess, service_process
-from tests.servers import free_port
 from tests.unit.deploy.files import REPO
 
 __all__ = ["service_process"]  # the fixture, shared with the indicators e2e tests

@@ -21,8 +21,8 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from sqlalchemy import create_engine, text
 
 from deploy.stack.settle import Pipeline, end_offsets, settle
+from harness.builders import a_contract_submission, a_market_submission, an_hours_csv
 from shared.topics import DEAD_LETTER, RAW_SUBMISSIONS, WORK_CONTRACTS
-from tests.builders import a_contract_submission, a_market_submission, an_hours_csv
 from tests.e2e.hostile.scan import log_hits, table_hits, topic_hits
 from tests.e2e.stack.conftest import Stack, running_stack
 from tests.servers import dedicated_kafka

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from harness.ports import free_port
 from services.indicators.settings import IndicatorsSettings
 from tests.integration.indicators.conftest import unique_settings
 from tests.processes import serving
-from tests.servers import free_port
 
 
 @dataclass(frozen=True)

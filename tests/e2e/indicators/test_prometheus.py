@@ -9,10 +9,12 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.builders import beneficiary_counts
+from harness.builders import beneficiary_counts
+from harness.ports import free_port
+from harness.processes import stop
 from tests.e2e.indicators.conftest import ServiceProcess
 from tests.integration.indicators.conftest import Producer, delete_topics, eventually
-from tests.servers import free_port, stop, unavailable, wait_until_up
+from tests.servers import unavailable, wait_until_up
 
 QUERY = 'insertion_indicator_women_share_ratio{axis="social",year="2023"}'
 

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from harness.ports import free_port
 from tests.processes import serving
-from tests.servers import dedicated_kafka, free_port
+from tests.servers import dedicated_kafka
 from tests.stack_env import SERVICES, TOKEN, databases, stack_envs
 
 

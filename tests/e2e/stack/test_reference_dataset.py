@@ -16,15 +16,15 @@ from typing import Any
 import httpx
 import pytest
 
-from deploy.dataset.export import files
-from deploy.dataset.feed_plan import Channel
-from deploy.dataset.feed_raw import RawTopic
-from deploy.dataset.generate import generate
-from deploy.dataset.load import LoadReport, LoadSettings, load
-from deploy.dataset.mess import arrange
-from deploy.dataset.model import Expected
 from deploy.stack.settle import Pipeline, settle
 from deploy.stack.table import table
+from reference_dataset.export import files
+from reference_dataset.generator.generate import generate
+from reference_dataset.loader.feed import LoadReport, LoadSettings, load
+from reference_dataset.loader.plan import Channel
+from reference_dataset.loader.raw_topic import RawTopic
+from reference_dataset.records import Expected
+from reference_dataset.stream import arrange
 from tests.e2e.stack.conftest import Stack
 from tests.e2e.stack.oracle import from_indicators, from_oracle
 from tests.e2e.stack.reading import Indicators

@@ -16,10 +16,11 @@ from pathlib import Path
 
 import pytest
 
+from harness.builders import HOLDER_SIRET
+from harness.ports import free_port
 from services.ingest.auth import hash_token
-from tests.builders import HOLDER_SIRET
 from tests.processes import serving
-from tests.servers import dedicated_kafka, free_port
+from tests.servers import dedicated_kafka
 from tests.stack_env import databases, service_env
 
 OTHER_SIRET = "44306184100047"

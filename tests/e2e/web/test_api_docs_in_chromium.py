@@ -14,6 +14,7 @@ import uvicorn
 from fastapi import FastAPI
 from playwright.sync_api import sync_playwright
 
+from harness.builders import TEST_PSEUDONYMISATION_KEY
 from services.clauses.bootstrap import build as build_clauses
 from services.clauses.bootstrap import http_app
 from services.clauses.settings import ClausesSettings
@@ -22,7 +23,6 @@ from services.indicators.settings import IndicatorsSettings
 from services.ingest.app import build_service, create_app
 from services.ingest.settings import IngestSettings
 from shared.http_server import guarded_h11
-from tests.builders import TEST_PSEUDONYMISATION_KEY
 from tests.e2e.web.test_pages_in_chromium import CHROMIUM
 
 

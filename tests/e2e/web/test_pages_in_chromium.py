@@ -25,7 +25,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-from tests.builders import HOLDER_SIRET, a_market_submission, an_hours_csv
+from harness.builders import HOLDER_SIRET, a_market_submission, an_hours_csv
 from tests.e2e.web.conftest import OTHER_SIRET, WebStack
 
 CHROMIUM = "/usr/bin/chromium"

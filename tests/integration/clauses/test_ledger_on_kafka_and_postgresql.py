@@ -9,6 +9,8 @@ from decimal import Decimal
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from harness.broker import end_offsets, latest_by_key, produce, wait_until
+from harness.large_streams import event_stream
 from services.clauses.adapters.queries import SqlReader
 from services.clauses.bootstrap import Clauses, build, run
 from services.clauses.domain import fold, last_closed_month
@@ -16,8 +18,6 @@ from services.clauses.entrypoints.http_api import api_router
 from services.clauses.settings import ClausesSettings
 from shared.aggregates import HoursCell
 from shared.events import Event
-from tests.clauses_kafka import end_offsets, latest_by_key, produce, wait_until
-from tests.clauses_load import event_stream
 
 
 def settings_for(bootstrap: str, database_url: str, prefix: str) -> ClausesSettings:

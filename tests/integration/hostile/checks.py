@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 from sqlalchemy import text
 
-from tests.builders import RAW_BENEFICIARY
+from harness.builders import RAW_BENEFICIARY
 from tests.integration.ingest.conftest import Live
 
 TRIED: Counter[str] = Counter()

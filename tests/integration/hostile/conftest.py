@@ -13,11 +13,11 @@ import httpx
 import pytest
 from _pytest.terminal import TerminalReporter
 
+from harness.databases import fresh_database
 from services.clauses.bootstrap import build as build_clauses
 from services.clauses.bootstrap import http_app
 from services.clauses.settings import ClausesSettings
 from services.indicators.bootstrap import build_service as build_indicators
-from tests.clauses_databases import fresh_database
 from tests.integration.hostile.checks import TRIED
 from tests.integration.indicators.conftest import delete_topics, unique_settings
 from tests.integration.ingest.conftest import live

@@ -22,6 +22,17 @@ from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
 from starlette.routing import Mount, Route
 
+from harness.builders import (
+    HOLDER_SIRET,
+    OTHER_SIRET,
+    RAW_BENEFICIARY,
+    TEST_PSEUDONYMISATION_KEY,
+    a_contract_submission,
+    a_market_submission,
+    an_hours_csv,
+    an_hours_submission,
+    an_invoice_submission,
+)
 from services.clauses.bootstrap import build as build_clauses
 from services.clauses.bootstrap import http_app
 from services.clauses.settings import ClausesSettings
@@ -32,17 +43,7 @@ from services.ingest.auth import hash_token
 from services.ingest.dead_letters import keyed_digest
 from services.ingest.settings import IngestSettings
 from shared.topics import WORK_CONTRACTS
-from tests.builders import (
-    HOLDER_SIRET,
-    RAW_BENEFICIARY,
-    TEST_PSEUDONYMISATION_KEY,
-    a_contract_submission,
-    a_market_submission,
-    an_hours_csv,
-    an_hours_submission,
-    an_invoice_submission,
-)
-from tests.component.ingest.conftest import OTHER_SIRET, form_csrf
+from tests.component.ingest.conftest import form_csrf
 from tests.integration.hostile.checks import stored_submissions, tried
 from tests.integration.ingest.conftest import Live, TopicReader, unique_market
 from tests.integration.ingest.test_auth_matrix import routes

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.builders import CSV_HEADER, a_market_submission, an_hours_csv
+from harness.builders import CSV_HEADER, a_market_submission, an_hours_csv
 from tests.component.ingest.conftest import FACILITATOR
 from tests.integration.hostile.checks import (
     Refusal,

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.builders import a_decp_document, a_decp_record
+from harness.builders import a_decp_document, a_decp_record
 from tests.component.ingest.conftest import FACILITATOR
 from tests.integration.hostile.checks import (
     Refusal,

@@ -21,13 +21,14 @@ from pathlib import Path
 import httpx
 import pytest
 
+from harness.ports import free_port
+from harness.processes import REPO, served_ingest, stop
 from shared.http_security import source_hash
 from tests.integration.hostile.checks import tried
 from tests.integration.hostile.test_authorisation_matrix import POLICY, PUBLIC_SAMPLES
 from tests.integration.indicators.conftest import delete_topics, unique_settings
 from tests.integration.ingest.conftest import Live
-from tests.integration.ingest.served import served_ingest
-from tests.servers import REPO, free_port, stop, wait_until_up
+from tests.servers import wait_until_up
 
 HEAD_TIMEOUT_S = 1.5
 BODY_TIMEOUT_S = 2.0

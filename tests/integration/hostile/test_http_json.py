@@ -7,14 +7,14 @@ from typing import Any
 
 import pytest
 
-from shared.events import MarketNotified, decode_event
-from shared.topics import MARKETS
-from tests.builders import (
+from harness.builders import (
     a_contract_submission,
     a_market_submission,
     an_hours_submission,
     an_invoice_submission,
 )
+from shared.events import MarketNotified, decode_event
+from shared.topics import MARKETS
 from tests.component.ingest.conftest import FACILITATOR
 from tests.integration.hostile.checks import (
     Refusal,

@@ -12,8 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from services.indicators.bootstrap import build_service
-from tests.builders import (
+from harness.builders import (
     HOLDER_SIRET,
     a_clause_status,
     a_market,
@@ -21,6 +20,7 @@ from tests.builders import (
     an_hours_cell,
     beneficiary_counts,
 )
+from services.indicators.bootstrap import build_service
 from tests.integration.hostile.checks import tried
 from tests.integration.indicators.conftest import (
     Producer,

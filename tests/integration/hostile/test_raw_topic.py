@@ -7,10 +7,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaProducer
 
-from services.ingest.dead_letters import keyed_digest
-from shared.events import WorkContractSigned, decode_event
-from shared.topics import WORK_CONTRACTS
-from tests.builders import (
+from harness.builders import (
     HOLDER_SIRET,
     RAW_BENEFICIARY,
     a_contract_submission,
@@ -18,6 +15,9 @@ from tests.builders import (
     an_hours_submission,
     an_invoice_submission,
 )
+from services.ingest.dead_letters import keyed_digest
+from shared.events import WorkContractSigned, decode_event
+from shared.topics import WORK_CONTRACTS
 from tests.component.ingest.conftest import FACILITATOR
 from tests.integration.hostile.checks import assert_still_serving, tried
 from tests.integration.ingest.conftest import Live, TopicReader, unique_market

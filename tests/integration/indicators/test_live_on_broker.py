@@ -3,10 +3,10 @@ hides a cell of 3 people; the snapshot topic carries the latest values."""
 
 from decimal import Decimal
 
+from harness.builders import a_market, an_aggregate_change, an_hours_cell, beneficiary_counts
 from services.indicators.adapters.kafka import replay
 from services.indicators.application.ports import Record
 from shared.indicators import IndicatorSnapshot, indicator_snapshot_adapter
-from tests.builders import a_market, an_aggregate_change, an_hours_cell, beneficiary_counts
 from tests.integration.indicators.conftest import Producer, Started, eventually
 
 

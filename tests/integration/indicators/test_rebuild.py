@@ -6,11 +6,11 @@ import os
 import sys
 from pathlib import Path
 
+from harness.builders import a_distinct_count, a_market, an_aggregate_change, an_hours_cell
 from services.indicators.adapters.kafka import end_offsets
 from services.indicators.bootstrap import build_service, rebuild_all
 from shared.aggregates import aggregate_key
 from tests import bilan_2023
-from tests.builders import a_distinct_count, a_market, an_aggregate_change, an_hours_cell
 from tests.integration.indicators.conftest import Producer, Started, eventually
 
 REPO = Path(__file__).resolve().parents[3]

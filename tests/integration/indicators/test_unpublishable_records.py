@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from tests.builders import (
+from harness.builders import (
     HOLDER_SIRET,
     a_clause_status,
     a_market,

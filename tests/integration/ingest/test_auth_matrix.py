@@ -4,8 +4,9 @@ from typing import Any
 
 import pytest
 
-from tests.builders import (
+from harness.builders import (
     HOLDER_SIRET,
+    OTHER_SIRET,
     a_contract_submission,
     a_decp_document,
     a_decp_record,
@@ -14,12 +15,7 @@ from tests.builders import (
     an_hours_submission,
     an_invoice_submission,
 )
-from tests.component.ingest.conftest import (
-    CONTRACTOR,
-    FACILITATOR,
-    OTHER_CONTRACTOR,
-    OTHER_SIRET,
-)
+from tests.component.ingest.conftest import CONTRACTOR, FACILITATOR, OTHER_CONTRACTOR
 from tests.integration.ingest.conftest import Live, unique_market
 
 NOBODY: dict[str, str] = {}

@@ -1,8 +1,8 @@
 """A 1 000-row CSV with 3 bad rows publishes nothing; corrected, its 1 000 lines go through."""
 
+from harness.builders import a_market_submission, an_hours_csv
 from shared.events import MonthlyHoursReported, WorkContractSigned, decode_event
 from shared.topics import MONTHLY_HOURS, WORK_CONTRACTS
-from tests.builders import a_market_submission, an_hours_csv
 from tests.component.ingest.conftest import FACILITATOR
 from tests.integration.ingest.conftest import Live, TopicReader, keyed, unique_market
 

@@ -9,11 +9,11 @@ import pytest
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 
+from harness.builders import TEST_PSEUDONYMISATION_KEY
 from services.ingest.settings import IngestSettings
 from services.ingest.topics_setup import prepare_topics
 from shared.kafka import ensure_topics
 from shared.topics import DEAD_LETTER, Topic
-from tests.builders import TEST_PSEUDONYMISATION_KEY
 
 DAY_MS = 24 * 3600 * 1000
 

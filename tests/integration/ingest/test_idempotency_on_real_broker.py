@@ -8,11 +8,11 @@ from typing import Any
 
 from aiokafka import AIOKafkaProducer
 
+from harness.builders import a_contract_submission, a_market_submission, an_hours_submission
 from services.ingest.dead_letters import keyed_digest
 from services.ingest.idempotency import KEY_LIFETIME, Fresh, Replay, Reused
 from shared.events import MonthlyHoursReported, decode_event
 from shared.topics import MONTHLY_HOURS
-from tests.builders import a_contract_submission, a_market_submission, an_hours_submission
 from tests.component.ingest.conftest import CONTRACTOR, FACILITATOR
 from tests.integration.ingest.conftest import Live, TopicReader, keyed, unique_market
 

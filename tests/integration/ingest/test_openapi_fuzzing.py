@@ -14,8 +14,8 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis import Case, GenerationMode
 from schemathesis.core.result import Ok
 
+from harness.processes import served_ingest
 from tests.component.ingest.conftest import FACILITATOR
-from tests.integration.ingest.served import served_ingest
 
 EXAMPLES_PER_OPERATION = 40
 

@@ -11,6 +11,12 @@ from typing import Any
 from aiokafka import AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
+from harness.builders import (
+    TEST_PSEUDONYMISATION_KEY,
+    TOKENS,
+    a_contract_submission,
+    a_market_submission,
+)
 from services.ingest.app import IngestService, build_service, running
 from services.ingest.dead_letters import keyed_digest
 from services.ingest.settings import IngestSettings
@@ -18,8 +24,6 @@ from shared.events import WorkContractSigned, decode_event
 from shared.kafka import ensure_topics
 from shared.record_batches import Outgoing, RecordBatches
 from shared.topics import WORK_CONTRACTS, Topic
-from tests.builders import TEST_PSEUDONYMISATION_KEY, a_contract_submission, a_market_submission
-from tests.component.ingest.conftest import TOKENS
 from tests.integration.ingest.conftest import TopicReader, unique_market
 
 FACILITATOR = [("authorization", b"Bearer facilitator-token")]

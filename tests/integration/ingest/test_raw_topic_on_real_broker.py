@@ -6,16 +6,16 @@ from typing import Any
 
 from aiokafka import AIOKafkaProducer
 
-from services.ingest.dead_letters import keyed_digest
-from services.ingest.pseudonym import Pseudonymiser
-from shared.events import WorkContractSigned, decode_event
-from shared.topics import WORK_CONTRACTS
-from tests.builders import (
+from harness.builders import (
     RAW_BENEFICIARY,
     TEST_PSEUDONYMISATION_KEY,
     a_contract_submission,
     a_market_submission,
 )
+from services.ingest.dead_letters import keyed_digest
+from services.ingest.pseudonym import Pseudonymiser
+from shared.events import WorkContractSigned, decode_event
+from shared.topics import WORK_CONTRACTS
 from tests.component.ingest.conftest import FACILITATOR
 from tests.integration.ingest.conftest import Live, TopicReader, unique_market
 

@@ -2,16 +2,7 @@
 
 from typing import Any
 
-from services.ingest.pseudonym import Pseudonymiser
-from shared.events import (
-    InvoiceRecorded,
-    MarketNotified,
-    MonthlyHoursReported,
-    WorkContractSigned,
-    decode_event,
-)
-from shared.topics import INVOICES, MARKETS, MONTHLY_HOURS, WORK_CONTRACTS
-from tests.builders import (
+from harness.builders import (
     RAW_BENEFICIARY,
     TEST_PSEUDONYMISATION_KEY,
     a_contract_submission,
@@ -21,6 +12,15 @@ from tests.builders import (
     an_hours_submission,
     an_invoice_submission,
 )
+from services.ingest.pseudonym import Pseudonymiser
+from shared.events import (
+    InvoiceRecorded,
+    MarketNotified,
+    MonthlyHoursReported,
+    WorkContractSigned,
+    decode_event,
+)
+from shared.topics import INVOICES, MARKETS, MONTHLY_HOURS, WORK_CONTRACTS
 from tests.component.ingest.conftest import FACILITATOR
 from tests.integration.ingest.conftest import Live, TopicReader, keyed, unique_market
 

@@ -5,10 +5,10 @@ import uuid
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from harness.builders import a_contract, an_invoice
 from services.ingest.records import Pending, Reservation
 from services.ingest.store import SqlStore
 from shared.db import make_engine
-from tests.builders import a_contract, an_invoice
 
 
 def test_concurrent_changes_of_one_identity_get_distinct_successive_versions(

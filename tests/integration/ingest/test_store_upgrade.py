@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
+from harness.builders import an_invoice
 from services.ingest.records import Pending, Reservation
 from services.ingest.store import SqlStore
 from services.ingest.versions import content_hash, identity_of
 from shared.db import make_engine
-from tests.builders import an_invoice
 
 EARLIER_SCHEMA = (
     "CREATE TABLE ingest_event_versions (identity VARCHAR(255) NOT NULL, version INTEGER NOT"

@@ -5,11 +5,11 @@ from decimal import Decimal
 
 import pytest
 
+from harness.builders import a_contract, a_market, an_hours_report, an_invoice
 from services.clauses.domain import fold, last_closed_month
 from services.clauses.domain.clause import hours_owed, months_elapsed
 from shared.aggregates import ClauseStatus, ClauseStatusCode
 from shared.events import Event, InsertionCommitment
-from tests.builders import a_contract, a_market, an_hours_report, an_invoice
 
 
 def status(events: list[Event], as_of: str) -> ClauseStatus:

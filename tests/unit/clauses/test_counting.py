@@ -2,10 +2,10 @@
 
 from decimal import Decimal
 
+from harness.builders import a_contract, a_market, an_hours_report, pseudonym
 from services.clauses.domain import Outcome, Projector, fold
 from shared.aggregates import DistinctCount, HoursCell
 from shared.events import Event
-from tests.builders import a_contract, a_market, an_hours_report, pseudonym
 
 AS_OF = "2023-06"
 

@@ -2,10 +2,10 @@
 
 from functools import cache
 
-from deploy.dataset.figures import YearFigures, all_figures
-from deploy.dataset.generate import generate
-from deploy.dataset.mess import arrange
-from deploy.dataset.model import Dataset, Submission
+from reference_dataset.generator.generate import generate
+from reference_dataset.oracle import YearFigures, all_figures
+from reference_dataset.records import Dataset, Submission
+from reference_dataset.stream import arrange
 
 REFERENCE_SEED = 2023
 

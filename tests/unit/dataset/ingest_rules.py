@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from deploy.dataset.model import Kind, Submission
+from reference_dataset.records import Kind, Submission
 from shared.events import InvoiceRecorded, MarketNotified, MonthlyHoursReported, WorkContractSigned
 
 CEILING = Decimal(208)

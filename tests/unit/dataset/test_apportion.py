@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from deploy.dataset.apportion import apportion
+from reference_dataset.generator.apportion import apportion
 
 weights_and_caps = st.lists(
     st.tuples(st.floats(min_value=0.01, max_value=100), st.integers(0, 5), st.integers(0, 500)),

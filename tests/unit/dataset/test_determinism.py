@@ -1,8 +1,8 @@
 """The same seed gives byte-identical output; another seed gives other facts."""
 
-from deploy.dataset.export import files
-from deploy.dataset.generate import generate
-from deploy.dataset.mess import arrange
+from reference_dataset.export import files
+from reference_dataset.generator.generate import generate
+from reference_dataset.stream import arrange
 from tests.unit.dataset import cached
 
 

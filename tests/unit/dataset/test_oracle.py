@@ -11,12 +11,9 @@
 from datetime import date
 from decimal import Decimal
 
-from deploy.dataset.clause_status import clause_statuses
-from deploy.dataset.figures import year_figures
-from deploy.dataset.model import (
-    Commitment,
+from reference_dataset.oracle import clause_statuses, year_figures
+from reference_dataset.records import (
     Dataset,
-    Holder,
     HoursLine,
     Invoice,
     Market,
@@ -32,6 +29,7 @@ from shared.codes import (
     Modality,
     SocialConsideration,
 )
+from shared.events import Holder, InsertionCommitment
 
 SME_HOLDER, BIG_HOLDER, ESAT = "11111111111111", "22222222222222", "33333333333333"
 ETTI, IDLE_ETTI, SME_ELSEWHERE = "44444444444444", "66666666666666", "55555555555555"
@@ -43,7 +41,9 @@ def market(
 ) -> Market:
     fields: dict[str, object] = {
         "duration_months": 24,
-        "holders": (Holder(SME_HOLDER, "Bâtiment Loire SAS", is_sme=True, in_territory=True),),
+        "holders": (
+            Holder(siret=SME_HOLDER, name="Bâtiment Loire SAS", is_sme=True, in_territory=True),
+        ),
         "social_considerations": (),
         "environmental_considerations": (),
         "insertion_commitment": None,
@@ -85,30 +85,36 @@ def report(
 
 
 def hand_made_region() -> Dataset:
-    big = (Holder(BIG_HOLDER, "Transports Océan SA", is_sme=False, in_territory=False),)
+    big = (Holder(siret=BIG_HOLDER, name="Transports Océan SA", is_sme=False, in_territory=False),)
     markets = (
         market(
             "M-WORKS", MarketCategory.WORKS, date(2023, 3, 1), "50000.00",
             social_considerations=(SocialConsideration.SOCIAL_CLAUSE,),
-            insertion_commitment=Commitment(D(10), D(150)),
+            insertion_commitment=InsertionCommitment(
+                hours_per_10k_eur_ht=D(10), min_hours_per_year=D(150)
+            ),
         ),
         market(
             "M-DSP", MarketCategory.PUBLIC_SERVICE_DELEGATION, date(2021, 1, 15), "1000000.00",
             duration_months=84, holders=big,
             social_considerations=(SocialConsideration.SOCIAL_CLAUSE,),
-            insertion_commitment=Commitment(fixed_total_hours=D(1000)),
+            insertion_commitment=InsertionCommitment(fixed_total_hours=D(1000)),
         ),
         market(
             "M-RESERVED", MarketCategory.SERVICES, date(2023, 5, 10), "40000.00",
             duration_months=12,
-            holders=(Holder(ESAT, "ESAT Anjou", is_sme=True, in_territory=False),),
+            holders=(Holder(siret=ESAT, name="ESAT Anjou", is_sme=True, in_territory=False),),
             social_considerations=(SocialConsideration.RESERVED_MARKET,),
             environmental_considerations=(EnvironmentalConsideration.ENVIRONMENTAL_CLAUSE,),
-            insertion_commitment=Commitment(fixed_total_hours=D(100)),
+            insertion_commitment=InsertionCommitment(fixed_total_hours=D(100)),
         ),
         market(
             "M-SUPPLIES", MarketCategory.SUPPLIES, date(2023, 6, 1), "15000.00",
-            holders=(Holder(SME_ELSEWHERE, "Matériel Retz SARL", is_sme=True, in_territory=True),),
+            holders=(
+                Holder(
+                    siret=SME_ELSEWHERE, name="Matériel Retz SARL", is_sme=True, in_territory=True
+                ),
+            ),
         ),
         market(
             "M-STUDY", MarketCategory.INTELLECTUAL_SERVICES, date(2022, 2, 1), "20000.00",

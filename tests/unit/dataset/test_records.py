@@ -2,8 +2,7 @@
 
 from decimal import Decimal
 
-from deploy.dataset.parse import from_wire
-from deploy.dataset.wire import kind_of, records, to_wire
+from reference_dataset.records import from_wire, kind_of, records, to_wire
 from tests.unit.dataset import cached
 
 

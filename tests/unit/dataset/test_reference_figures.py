@@ -5,8 +5,8 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from deploy.dataset.figures import YearFigures, all_figures, percent
-from deploy.dataset.generate import generate
+from reference_dataset.generator.generate import generate
+from reference_dataset.oracle import YearFigures, all_figures, percent
 from tests.unit.dataset import cached
 
 # The assessment's figures, as printed (shared/DOMAIN.md, seed document).

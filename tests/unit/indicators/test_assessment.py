@@ -6,12 +6,12 @@ from datetime import UTC, datetime
 
 import pytest
 
+from harness.builders import beneficiary_counts
 from services.indicators.adapters.targets_file import load_targets
 from services.indicators.domain.assessment.section import documents
 from services.indicators.settings import DEFAULT_TARGETS
 from shared.indicators import IndicatorValue
 from tests import bilan_2023
-from tests.builders import beneficiary_counts
 from tests.unit.indicators.helpers import cell, fold, indicators
 
 N = r"(\d[\d ]*)"  # a French integer, thousands separated by spaces

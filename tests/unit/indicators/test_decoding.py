@@ -5,14 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from services.indicators.domain.decoding import (
-    RecordError,
-    YearOutOfRangeError,
-    decode_aggregate,
-    decode_market,
-)
-from shared.aggregates import AggregateChanged, CountedThing, DistinctCount, aggregate_key
-from tests.builders import (
+from harness.builders import (
     HOLDER_SIRET,
     a_clause_status,
     a_contract,
@@ -20,6 +13,13 @@ from tests.builders import (
     an_aggregate_change,
     an_hours_cell,
 )
+from services.indicators.domain.decoding import (
+    RecordError,
+    YearOutOfRangeError,
+    decode_aggregate,
+    decode_market,
+)
+from shared.aggregates import AggregateChanged, CountedThing, DistinctCount, aggregate_key
 
 
 def test_an_aggregate_change_decodes_to_its_key_value_and_applied_time() -> None:

@@ -4,6 +4,7 @@ import dataclasses
 from decimal import Decimal
 from typing import Any
 
+from harness.builders import a_market
 from services.indicators.domain.facts import NotifiedMarket, YearFacts
 from services.indicators.domain.market_axes import economic_measures
 from services.indicators.domain.measures import Measure, ratio
@@ -16,7 +17,6 @@ from services.indicators.domain.social import (
 from services.indicators.domain.state import notified_market
 from shared.aggregates import CountedThing
 from shared.codes import MarketCategory
-from tests.builders import a_market
 
 
 def find(measures: list[Measure], indicator: str, cell: str | None = None) -> Measure:

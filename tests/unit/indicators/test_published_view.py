@@ -3,12 +3,12 @@ cell the contract cannot carry is left out alone instead of failing every year."
 
 from decimal import Decimal
 
+from harness.builders import a_clause_status, a_distinct_count, a_market, an_hours_cell
 from services.indicators.domain.compute import compute_years
 from services.indicators.domain.facts import YearFacts
 from services.indicators.domain.state import IndicatorState
 from shared.aggregates import aggregate_key
 from shared.codes import MarketCategory
-from tests.builders import a_clause_status, a_distinct_count, a_market, an_hours_cell
 from tests.unit.indicators.helpers import NO_TARGETS
 
 

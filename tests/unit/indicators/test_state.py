@@ -7,11 +7,11 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
+from harness.builders import a_clause_status, a_distinct_count, a_market, an_hours_cell
 from services.indicators.domain.facts import YearFacts
 from services.indicators.domain.state import IndicatorState
 from shared.aggregates import Aggregate, ClauseStatus, DistinctCount, HoursCell, aggregate_key
 from shared.codes import MarketCategory
-from tests.builders import a_clause_status, a_distinct_count, a_market, an_hours_cell
 
 hours = st.decimals(min_value=0, max_value=9_999, places=2, allow_nan=False)
 hours_cells = st.builds(

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from harness.builders import HOLDER_SIRET
 from services.ingest.auth import (
     Principal,
     Role,
@@ -16,7 +17,6 @@ from services.ingest.auth import (
     load_tokens,
     not_for_itself,
 )
-from tests.builders import HOLDER_SIRET
 
 OTHER_SIRET = "44306184100047"
 HOLDERS = {"M-1": frozenset({HOLDER_SIRET}), "M-2": frozenset({OTHER_SIRET})}

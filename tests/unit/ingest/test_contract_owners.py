@@ -3,10 +3,10 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
+from harness.builders import HOLDER_SIRET, a_contract
 from services.ingest.outcomes import Outcome, Refused
 from services.ingest.usecase import one_owner_per_contract
 from shared.events import Event, WorkContractSigned
-from tests.builders import HOLDER_SIRET, a_contract
 
 OTHER_SIRET = "44306184100047"
 OWNERS = [("M-1", HOLDER_SIRET), ("M-1", OTHER_SIRET), ("M-2", HOLDER_SIRET)]

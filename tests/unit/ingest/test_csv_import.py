@@ -5,10 +5,10 @@ from decimal import Decimal
 
 import pytest
 
+from harness.builders import HOLDER_SIRET, TEST_PSEUDONYMISATION_KEY
 from services.ingest.csv_import import parse_hours_csv
 from services.ingest.pseudonym import Pseudonymiser
 from shared.codes import ContractType, EligiblePublic, Gender, Modality
-from tests.builders import HOLDER_SIRET, TEST_PSEUDONYMISATION_KEY
 
 pseudonymise = Pseudonymiser(TEST_PSEUDONYMISATION_KEY)
 FRENCH_HEADER = (

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from deploy.dataset.companies import with_check_digit
+from reference_dataset.generator.companies import with_check_digit
 from services.ingest.decp import DecpImport, ParseError, parse_decp
 from services.ingest.plausibility import LENIENT
 from shared.codes import EnvironmentalConsideration, MarketCategory, SocialConsideration

@@ -8,6 +8,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from harness.builders import (
+    HOLDER_SIRET,
+    RAW_BENEFICIARY,
+    TEST_PSEUDONYMISATION_KEY,
+    a_contract_submission,
+    a_market,
+    a_market_submission,
+    a_rule_context,
+    an_hours_submission,
+    an_invoice,
+    an_invoice_submission,
+)
 from services.ingest.domain import (
     contract_event,
     fields_of,
@@ -24,18 +36,6 @@ from services.ingest.submissions import (
     WorkContractSubmission,
 )
 from shared.events import MonthlyHoursReported, WorkContractSigned
-from tests.builders import (
-    HOLDER_SIRET,
-    RAW_BENEFICIARY,
-    TEST_PSEUDONYMISATION_KEY,
-    a_contract_submission,
-    a_market,
-    a_market_submission,
-    a_rule_context,
-    an_hours_submission,
-    an_invoice,
-    an_invoice_submission,
-)
 
 pseudonymise = Pseudonymiser(TEST_PSEUDONYMISATION_KEY)
 

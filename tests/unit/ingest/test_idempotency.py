@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from harness.builders import an_invoice
 from services.ingest.idempotency import InvalidKeyError, fingerprint, parse_key
 from services.ingest.preconditions import (
     InvalidPreconditionError,
@@ -17,7 +18,6 @@ from services.ingest.preconditions import (
 from services.ingest.records import Conflict, Pending, Reservation, Stale
 from services.ingest.versioning import Versioner
 from services.ingest.versions import Known, content_hash, identity_of
-from tests.builders import an_invoice
 
 NOW = datetime(2023, 7, 15, tzinfo=UTC)
 KEY_CHARACTERS = st.sampled_from("ABCXYZabcxyz0123456789-_.:~+/=")

@@ -10,19 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from deploy.dataset.companies import with_check_digit
-from services.ingest.app import limits_of
-from services.ingest.csv_import import parse_hours_csv
-from services.ingest.decp import DecpImport, parse_decp
-from services.ingest.domain import contract_event, hours_event, invoice_event, market_event
-from services.ingest.plausibility import plausible_for, siret_key_valid
-from services.ingest.problems import Problem, day_problem, period_window_problem
-from services.ingest.pseudonym import Pseudonymiser
-from services.ingest.rows import events_from_rows
-from services.ingest.settings import IngestSettings
-from shared.events import Event, Holder, InvoiceRecorded, MarketNotified, WorkContractSigned
-from shared.types import luhn_valid
-from tests.builders import (
+from harness.builders import (
     BUYER_SIRET,
     CSV_HEADER,
     HOLDER_SIRET,
@@ -34,6 +22,18 @@ from tests.builders import (
     an_hours_submission,
     an_invoice_submission,
 )
+from reference_dataset.generator.companies import with_check_digit
+from services.ingest.app import limits_of
+from services.ingest.csv_import import parse_hours_csv
+from services.ingest.decp import DecpImport, parse_decp
+from services.ingest.domain import contract_event, hours_event, invoice_event, market_event
+from services.ingest.plausibility import plausible_for, siret_key_valid
+from services.ingest.problems import Problem, day_problem, period_window_problem
+from services.ingest.pseudonym import Pseudonymiser
+from services.ingest.rows import events_from_rows
+from services.ingest.settings import IngestSettings
+from shared.events import Event, Holder, InvoiceRecorded, MarketNotified, WorkContractSigned
+from shared.types import luhn_valid
 
 pseudonymise = Pseudonymiser(TEST_PSEUDONYMISATION_KEY)
 WRONG_KEY = HOLDER_SIRET[:-1] + "9"  # La Poste's head office with a wrong key

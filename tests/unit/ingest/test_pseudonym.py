@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from harness.builders import RAW_BENEFICIARY, TEST_PSEUDONYMISATION_KEY
 from services.ingest.pseudonym import Pseudonymiser, normalise_identifier, normalise_unicode
-from tests.builders import RAW_BENEFICIARY, TEST_PSEUDONYMISATION_KEY
 
 identifiers = st.from_regex(r"[A-Za-z0-9]{1,30}", fullmatch=True)
 # what an identifier may be written with: ASCII, accented, decomposed and full-width letters

@@ -6,11 +6,11 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
+from harness.builders import a_contract_submission
 from services.ingest.auth import hash_token, load_tokens
 from services.ingest.dead_letters import redacted_document
 from services.ingest.raw_models import RawWorkContract
 from services.ingest.raw_read import Refusal, read_raw
-from tests.builders import a_contract_submission
 
 TOKENS = load_tokens(
     None, json.dumps([{"name": "f", "role": "facilitator", "sha256": hash_token("t")}])

@@ -7,11 +7,11 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
+from harness.builders import HOLDER_SIRET, a_rule_context, pseudonym
 from services.ingest.problems import ContractFacts, Problem
 from services.ingest.rows import ContractTerms, HoursRow, derive_contract_id, events_from_rows
 from shared.codes import ContractType, EligiblePublic, Gender, Modality
 from shared.events import MonthlyHoursReported, WorkContractSigned
-from tests.builders import HOLDER_SIRET, a_rule_context, pseudonym
 
 
 def a_row(line: int, person: str = "p1", **overrides: object) -> HoursRow:

@@ -2,10 +2,10 @@
 
 from datetime import UTC, datetime
 
+from harness.builders import a_contract
 from services.ingest.records import Pending
 from services.ingest.versioning import Versioner
 from services.ingest.versions import Known, content_hash, identity_of
-from tests.builders import a_contract
 
 NOW = datetime(2023, 7, 15, tzinfo=UTC)
 

@@ -3,6 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
+from harness.builders import an_hours_report
 from services.ingest.versions import (
     Known,
     content_hash,
@@ -12,7 +13,6 @@ from services.ingest.versions import (
     with_version,
 )
 from shared.events import Event
-from tests.builders import an_hours_report
 from tests.strategies import any_events
 
 
