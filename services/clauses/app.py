@@ -13,6 +13,7 @@ from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from prometheus_client import CollectorRegistry
 from sqlalchemy.engine import Engine
 
+from services.clauses.adapters.migrations import migrate
 from services.clauses.api import api_router
 from services.clauses.api_markets import overview_router
 from services.clauses.handlers import build_router
@@ -118,8 +119,9 @@ def http_app(clauses: Clauses) -> FastAPI:
 
 
 async def prepare(clauses: Clauses) -> None:
-    """Create the tables and rebuild the state from them (connected, before consuming)."""
-    await asyncio.to_thread(clauses.store.create_tables)
+    """Migrate the tables (to the latest revision) and rebuild the state from them (connected,
+    before consuming)."""
+    await asyncio.to_thread(migrate, clauses.engine)
     await clauses.pipeline.recover()
 
 

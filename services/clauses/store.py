@@ -115,10 +115,6 @@ class SqlStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def create_tables(self) -> None:
-        """Create the service's tables that do not exist yet."""
-        SQLModel.metadata.create_all(self.engine, tables=[table_of(m) for m in _MODELS])
-
     def working_set(self, events: Sequence[Event], markets: Iterable[str] = ()) -> WorkingSet:
         """Load the part of the ledger the batch can touch."""
         with self.engine.connect() as connection:

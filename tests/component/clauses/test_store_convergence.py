@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from prometheus_client import CollectorRegistry
 
+from services.clauses.adapters.migrations import migrate
 from services.clauses.domain import Aggregate, fold
 from services.clauses.metrics import Metrics
 from services.clauses.pipeline import Pipeline, Record
@@ -54,7 +55,7 @@ async def run_through_store(
     """Apply the records batch by batch, restarting where told; the stored and published views."""
     engine = make_engine(url)
     store = SqlStore(engine)
-    store.create_tables()
+    migrate(engine)
     consumer: dict[str, Aggregate] = {}
 
     async def publish(rows: Sequence[Published]) -> None:

@@ -20,6 +20,7 @@ from deploy.dataset.feed_http import IngestHttp
 from deploy.dataset.feed_plan import Channel, steps
 from deploy.dataset.mess import replay
 from deploy.dataset.model import Submission
+from services.ingest.adapters.migrations import migrate
 from services.ingest.app import build_service, create_app
 from shared.events import Event, MonthlyHoursReported, decode_event
 from shared.kafka import make_broker
@@ -36,7 +37,7 @@ async def ingest_client(tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient
     settings = settings_for(tmp_path)
     broker = make_broker(settings.kafka_bootstrap_servers, client_id="loader-component")
     service = build_service(settings, clock=lambda: NOW, broker=broker)
-    service.store.create_tables()
+    migrate(service.engine)
 
     async def no_lag() -> dict[int, int]:
         return {}

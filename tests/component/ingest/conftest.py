@@ -14,6 +14,7 @@ import pytest
 from faststream.kafka import KafkaBroker, TestKafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 
+from services.ingest.adapters.migrations import migrate
 from services.ingest.app import IngestService, build_service, create_app
 from services.ingest.auth import hash_token
 from services.ingest.handlers import raw_body
@@ -106,7 +107,7 @@ async def ingest(tmp_path: Path) -> AsyncIterator[Harness]:
     broker = make_broker(settings.kafka_bootstrap_servers, client_id="ingest-component")
     publisher = FlakyPublisher(broker)
     service = build_service(settings, clock=lambda: NOW, broker=broker, publisher=publisher)
-    service.store.create_tables()
+    migrate(service.engine)
 
     async def no_lag() -> dict[int, int]:
         return {}
@@ -175,7 +176,7 @@ async def web(tmp_path: Path) -> AsyncIterator[Web]:
         publisher=BrokerPublisher(broker),
         clauses=clauses,
     )
-    service.store.create_tables()
+    migrate(service.engine)
 
     async def no_lag() -> dict[int, int]:
         return {}

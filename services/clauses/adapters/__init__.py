@@ -1,0 +1,1 @@
+"""The clauses service's adapters: the database, Kafka, metrics."""
