@@ -12,10 +12,11 @@ import tempfile
 import zlib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from alembic import command, context
 from alembic.autogenerate import compare_metadata
+from alembic.autogenerate.api import AutogenContext
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -131,7 +132,7 @@ def run_migrations(target_metadata: MetaData) -> None:
         context.run_migrations()
 
 
-def _render_item(type_: str, item: Any, _context: Any) -> str | bool:
+def _render_item(type_: str, item: Any, _context: AutogenContext) -> str | Literal[False]:
     # a revision spells SQLModel's strings as SQLAlchemy's, so it needs no sqlmodel import
     if type_ == "type" and isinstance(item, AutoString):
         return f"sa.String(length={item.length!r})"

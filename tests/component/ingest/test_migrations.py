@@ -79,11 +79,13 @@ def test_a_second_migration_changes_nothing(engine: Engine) -> None:
 
 def test_the_command_upgrades_then_tells_the_revision(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'by-hand.db'}"
-    where = {"script_location": SCRIPTS, "version_table": VERSION_TABLE, "database_url": url}
 
-    before = main(["current"], **where)
-    upgraded = main(["upgrade"], **where)
-    again = main([], **where)
+    def run(*argv: str) -> str:
+        return main(
+            list(argv), script_location=SCRIPTS, version_table=VERSION_TABLE, database_url=url
+        )
+
+    before, upgraded, again = run("current"), run("upgrade"), run()
 
     assert (before, upgraded, again) == ("at revision None", *["at revision 0001"] * 2)
 
