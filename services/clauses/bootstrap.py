@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 
 from services.clauses.adapters.kafka import direct_publisher, outbox_batches, publisher_of
 from services.clauses.adapters.metrics import Metrics
+from services.clauses.adapters.migrations import migrate
 from services.clauses.adapters.queries import MarketQueries, SqlReader
 from services.clauses.adapters.storage import SqlStore
 from services.clauses.application.apply_batches import Pipeline
@@ -99,8 +100,9 @@ def http_app(clauses: Clauses) -> FastAPI:
 
 
 async def prepare(clauses: Clauses) -> None:
-    """Create the tables and rebuild the state from them (connected, before consuming)."""
-    await asyncio.to_thread(clauses.store.create_tables)
+    """Migrate the tables (to the latest revision) and rebuild the state from them (connected,
+    before consuming)."""
+    await asyncio.to_thread(migrate, clauses.engine)
     await clauses.pipeline.recover()
 
 

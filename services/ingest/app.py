@@ -13,6 +13,7 @@ from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from prometheus_client import CollectorRegistry
 from sqlalchemy.engine import Engine
 
+from services.ingest.adapters.migrations import migrate
 from services.ingest.api import ApiDeps, api_router, authenticator
 from services.ingest.api_files import files_router
 from services.ingest.auth import TokenRegistry, load_tokens
@@ -187,7 +188,7 @@ async def running(service: IngestService) -> AsyncIterator[None]:
         raw_retention_ms=settings.raw_retention_ms,
         dead_letter_retention_ms=settings.dead_letter_retention_ms,
     )
-    service.store.create_tables(service.tokens.ids_by_name())
+    migrate(service.engine, service.tokens.ids_by_name())
     consumer = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap_servers)
     await consumer.start()
     partitions = await partitions_of(settings.kafka_bootstrap_servers, [settings.markets_topic])

@@ -1,15 +1,15 @@
 """Submissions, versions and contracts in SQL (SQLite or PostgreSQL) behind a small port."""
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Protocol, TypeVar
 
 from psycopg.errors import UniqueViolation
-from sqlalchemy import Table, bindparam, inspect, select, text, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from sqlmodel import SQLModel, col
+from sqlmodel import col
 
 from services.ingest.problems import ContractFacts
 from services.ingest.records import (
@@ -20,7 +20,7 @@ from services.ingest.records import (
     dump_receipts,
     load_receipts,
 )
-from services.ingest.tables import TABLES, ContractRow, EventVersionRow, SubmissionRow
+from services.ingest.tables import ContractRow, EventVersionRow, SubmissionRow
 from services.ingest.versioning import Versioner
 from services.ingest.versions import Known, identity_of
 from shared.events import WorkContractSigned
@@ -55,20 +55,6 @@ KNOWN_FROM = VERSIONS.outerjoin(SUBMISSIONS, SUBMISSIONS.c.id == c.submission_id
 # the identities' rows are hot: at the default cost of a random read (4, spinning disks) the
 # planner scans the whole table rather than probe the key 1 000 times
 POSTGRESQL_SETTINGS = {"random_page_cost": "1.1"}
-# before the submission's status said it, each version row carried a `published` flag,
-# flipped once the broker acknowledged (a second write of every row), and an index on
-# submission_id to find them
-RETIRED = (
-    f"ALTER TABLE {VERSIONS.name} DROP COLUMN published",
-    f"DROP INDEX IF EXISTS ix_{VERSIONS.name}_submission_id",
-)
-
-# submissions were scoped by the token's name, which need not be unique: they are now
-# scoped by the principal id (services.ingest.auth.principal_id)
-BY_PRINCIPAL_ID = (
-    f"ALTER TABLE {SUBMISSIONS.name} ADD COLUMN principal_id VARCHAR(100)",
-    f"CREATE INDEX ix_{SUBMISSIONS.name}_principal_id ON {SUBMISSIONS.name} (principal_id)",
-)
 
 
 def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
@@ -94,36 +80,6 @@ class SqlStore:
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
-
-    def create_tables(self, principal_ids: Mapping[str, str] | None = None) -> None:
-        """Create ingest's tables when missing, and upgrade what earlier versions kept: with
-        `principal_ids` (each token's name and principal id), submissions stored by name
-        before principal ids are attributed to the token of that name, once."""
-        SQLModel.metadata.create_all(self._engine, tables=TABLES)
-        with self._engine.begin() as connection:
-            tables = inspect(connection)
-            columns = {column["name"] for column in tables.get_columns(VERSIONS.name)}
-            if "published" in columns:
-                for statement in RETIRED:
-                    connection.execute(text(statement))
-            submitted = {column["name"] for column in tables.get_columns(SUBMISSIONS.name)}
-            if "principal_id" not in submitted:
-                for statement in BY_PRINCIPAL_ID:
-                    connection.execute(text(statement))
-                attribute = update(SUBMISSIONS).where(
-                    SUBMISSIONS.c.principal == bindparam("b_name"),
-                    SUBMISSIONS.c.principal_id.is_(None),
-                )
-                pairs = [{"b_name": n, "b_id": i} for n, i in (principal_ids or {}).items()]
-                if pairs:
-                    connection.execute(attribute.values(principal_id=bindparam("b_id")), pairs)
-            if connection.dialect.name == "postgresql":
-                # a raw batch's receipts make one large value: lz4 compresses it 5x faster
-                connection.execute(
-                    text(
-                        f"ALTER TABLE {SUBMISSIONS.name} ALTER COLUMN receipts SET COMPRESSION lz4"
-                    )
-                )
 
     def reserve(self, batch: Sequence[Pending]) -> list[Reservation | Conflict]:
         """Give every event its version; retried when another writer raced on an identity."""

@@ -1,1 +1,1 @@
-"""The clauses service's I/O: database, Kafka, Prometheus."""
+"""The clauses service's I/O: database (and its migrations), Kafka, Prometheus."""

@@ -213,7 +213,7 @@ class OutboxRow(SQLModel, table=True):
     messages: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 
-_MODELS: tuple[type[SQLModel], ...] = (
+TABLE_MODELS: tuple[type[SQLModel], ...] = (
     MarketRow,
     ContractRow,
     InvoiceRow,
@@ -573,10 +573,6 @@ class SqlStore:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-
-    def create_tables(self) -> None:
-        """Create the service's tables that do not exist yet."""
-        SQLModel.metadata.create_all(self.engine, tables=[table_of(m) for m in _MODELS])
 
     def working_set(self, events: Sequence[Event], markets: Iterable[str] = ()) -> WorkingSet:
         """Load the part of the ledger the batch can touch."""

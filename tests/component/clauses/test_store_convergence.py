@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from prometheus_client import CollectorRegistry
 
 from services.clauses.adapters.metrics import Metrics
+from services.clauses.adapters.migrations import migrate
 from services.clauses.adapters.queries import SqlReader
 from services.clauses.adapters.storage import SqlStore
 from services.clauses.application.apply_batches import Pipeline, Record
@@ -55,7 +56,7 @@ async def run_through_store(
     """Apply the records batch by batch, restarting where told; the stored and published views."""
     engine = make_engine(url)
     store = SqlStore(engine)
-    store.create_tables()
+    migrate(engine)
     consumer: dict[str, Aggregate] = {}
 
     async def publish(rows: Sequence[Published]) -> None:

@@ -20,6 +20,7 @@ from reference_dataset.loader.ingest_http import IngestHttp
 from reference_dataset.loader.plan import Channel, steps
 from reference_dataset.records import Submission
 from reference_dataset.stream import replay
+from services.ingest.adapters.migrations import migrate
 from services.ingest.app import build_service, create_app
 from shared.events import Event, MonthlyHoursReported, decode_event
 from shared.kafka import make_broker
@@ -36,7 +37,7 @@ async def ingest_client(tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient
     settings = settings_for(tmp_path)
     broker = make_broker(settings.kafka_bootstrap_servers, client_id="loader-component")
     service = build_service(settings, clock=lambda: NOW, broker=broker)
-    service.store.create_tables()
+    migrate(service.engine)
 
     async def no_lag() -> dict[int, int]:
         return {}

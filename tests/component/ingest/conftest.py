@@ -15,6 +15,7 @@ from faststream.kafka import KafkaBroker, TestKafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 
 from harness.builders import TEST_PSEUDONYMISATION_KEY, TOKENS
+from services.ingest.adapters.migrations import migrate
 from services.ingest.app import IngestService, build_service, create_app
 from services.ingest.handlers import raw_body
 from services.ingest.publisher import BrokerPublisher
@@ -89,7 +90,7 @@ async def ingest(tmp_path: Path) -> AsyncIterator[Harness]:
     broker = make_broker(settings.kafka_bootstrap_servers, client_id="ingest-component")
     publisher = FlakyPublisher(broker)
     service = build_service(settings, clock=lambda: NOW, broker=broker, publisher=publisher)
-    service.store.create_tables()
+    migrate(service.engine)
 
     async def no_lag() -> dict[int, int]:
         return {}
@@ -158,7 +159,7 @@ async def web(tmp_path: Path) -> AsyncIterator[Web]:
         publisher=BrokerPublisher(broker),
         clauses=clauses,
     )
-    service.store.create_tables()
+    migrate(service.engine)
 
     async def no_lag() -> dict[int, int]:
         return {}

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from harness.builders import a_contract, an_invoice
+from services.ingest.adapters.migrations import migrate
 from services.ingest.records import Pending, Reservation
 from services.ingest.store import SqlStore
 from shared.db import make_engine
@@ -14,8 +15,9 @@ from shared.db import make_engine
 def test_concurrent_changes_of_one_identity_get_distinct_successive_versions(
     postgres_url: str,
 ) -> None:
-    store = SqlStore(make_engine(postgres_url))
-    store.create_tables()
+    engine = make_engine(postgres_url)
+    migrate(engine)
+    store = SqlStore(engine)
     market_id = f"IT-{uuid.uuid4().hex[:16]}"
     writers = 6
     barrier = threading.Barrier(writers)
@@ -43,8 +45,9 @@ def test_concurrent_changes_of_one_identity_get_distinct_successive_versions(
 def test_published_contracts_are_recorded_new_ones_and_changed_ones_alike(
     postgres_url: str,
 ) -> None:
-    store = SqlStore(make_engine(postgres_url))
-    store.create_tables()
+    engine = make_engine(postgres_url)
+    migrate(engine)
+    store = SqlStore(engine)
     prefix = f"IT-{uuid.uuid4().hex[:12]}"
     first = [a_contract(contract_id=f"{prefix}-{n}", start_date=date(2023, 1, 1)) for n in range(3)]
     changed = a_contract(contract_id=f"{prefix}-1", start_date=date(2023, 2, 1), version=2)

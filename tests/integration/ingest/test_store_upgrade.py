@@ -1,5 +1,5 @@
 """A database written by the earlier schema (a `published` flag on every version row) is
-upgraded in place at start, and what it knew still holds."""
+upgraded in place by the first migration at start, and what it knew still holds."""
 
 import uuid
 from collections.abc import Iterator
@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from harness.builders import an_invoice
+from services.ingest.adapters.migrations import migrate
 from services.ingest.records import Pending, Reservation
 from services.ingest.store import SqlStore
 from services.ingest.versions import content_hash, identity_of
@@ -65,8 +66,8 @@ def test_an_earlier_database_is_upgraded_and_a_published_version_stays_published
         )
     store = SqlStore(engine)
 
-    store.create_tables()
-    store.create_tables()  # a second start finds nothing left to upgrade
+    migrate(engine)
+    migrate(engine)  # a second start finds nothing left to upgrade
     with engine.begin() as connection:
         connection.execute(
             text(
@@ -119,8 +120,8 @@ def test_submissions_stored_by_name_stay_their_owners_and_a_later_namesake_gets_
             )
     store = SqlStore(engine)
 
-    store.create_tables({"acme": "token:acme-id"})  # "gone" has no token any more
-    store.create_tables({"acme": "token:acme-id", "gone": "token:newcomer"})  # a namesake
+    migrate(engine, {"acme": "token:acme-id"})  # "gone" has no token any more
+    migrate(engine, {"acme": "token:acme-id", "gone": "token:newcomer"})  # a namesake
 
     assert [r.id for r in store.submissions(principal_id="token:acme-id", limit=10)] == ["by-acme"]
     assert store.submissions(principal_id="token:newcomer", limit=10) == []

@@ -1,0 +1,1 @@
+"""Ingest's adapters: the database, Kafka, metrics and HTTP clients."""
