@@ -6,10 +6,10 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from services.ingest.plausibility import plausible_for
-from services.ingest.problems import ContractFacts, RuleContext
-from services.ingest.pseudonym import Pseudonymiser
-from services.ingest.submissions import (
+from services.ingest.domain.plausibility import plausible_for
+from services.ingest.domain.pseudonym import Pseudonymiser
+from services.ingest.domain.rules import ContractFacts, RuleContext
+from services.ingest.domain.submissions import (
     InvoiceSubmission,
     MarketSubmission,
     MonthlyHoursSubmission,

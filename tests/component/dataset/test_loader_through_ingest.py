@@ -20,7 +20,7 @@ from deploy.dataset.feed_http import IngestHttp
 from deploy.dataset.feed_plan import Channel, steps
 from deploy.dataset.mess import replay
 from deploy.dataset.model import Submission
-from services.ingest.app import build_service, create_app
+from services.ingest.bootstrap import build_service, create_app
 from shared.events import Event, MonthlyHoursReported, decode_event
 from shared.kafka import make_broker
 from shared.topics import ALL_TOPICS

@@ -6,8 +6,8 @@ from typing import Any
 import httpx
 from faststream.kafka import TestKafkaBroker
 
-from services.ingest.app import build_service, create_app
-from services.ingest.pseudonym import Pseudonymiser
+from services.ingest.bootstrap import build_service, create_app
+from services.ingest.domain.pseudonym import Pseudonymiser
 from shared.events import (
     InvoiceRecorded,
     MarketNotified,

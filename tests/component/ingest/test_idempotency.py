@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from services.ingest.versions import Encoded
+from services.ingest.domain.versions import Encoded
 from shared.events import decode_event
 from shared.topics import MARKETS, MONTHLY_HOURS
 from tests.builders import (

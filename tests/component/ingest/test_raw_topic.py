@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from services.ingest.dead_letters import keyed_digest
+from services.ingest.domain.raw_messages import keyed_digest
 from shared.events import MonthlyHoursReported, WorkContractSigned
 from shared.topics import MONTHLY_HOURS, WORK_CONTRACTS
 from tests.builders import (

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from services.ingest.auth import hash_token
+from services.ingest.domain.access import hash_token
 from tests.builders import HOLDER_SIRET
 from tests.processes import serving
 from tests.servers import dedicated_kafka, free_port

@@ -20,10 +20,10 @@ from typing import Any
 import httpx
 import pytest
 
-from services.ingest.app import build_service, create_app
-from services.ingest.auth import hash_token
+from services.ingest.bootstrap import build_service, create_app
+from services.ingest.domain.access import hash_token
+from services.ingest.entrypoints.web.session import Signer
 from services.ingest.settings import IngestSettings
-from services.ingest.web.session import Signer
 from tests.builders import HOLDER_SIRET, TEST_PSEUDONYMISATION_KEY, a_market_submission
 from tests.component.ingest.conftest import form_csrf
 from tests.integration.hostile.checks import tried

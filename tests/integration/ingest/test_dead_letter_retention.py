@@ -9,8 +9,8 @@ import pytest
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 
+from services.ingest.adapters.kafka import prepare_topics
 from services.ingest.settings import IngestSettings
-from services.ingest.topics_setup import prepare_topics
 from shared.kafka import ensure_topics
 from shared.topics import DEAD_LETTER, Topic
 from tests.builders import TEST_PSEUDONYMISATION_KEY

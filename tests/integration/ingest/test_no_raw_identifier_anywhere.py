@@ -8,7 +8,7 @@ import pytest
 from aiokafka import AIOKafkaProducer
 from sqlalchemy import create_engine, text
 
-from services.ingest.dead_letters import keyed_digest
+from services.ingest.domain.raw_messages import keyed_digest
 from shared.topics import ALL_TOPICS, RAW_SUBMISSIONS
 from tests.builders import a_contract_submission, a_market_submission, an_hours_csv
 from tests.component.ingest.conftest import FACILITATOR

@@ -6,8 +6,8 @@ from typing import Any
 
 from aiokafka import AIOKafkaProducer
 
-from services.ingest.dead_letters import keyed_digest
-from services.ingest.pseudonym import Pseudonymiser
+from services.ingest.domain.pseudonym import Pseudonymiser
+from services.ingest.domain.raw_messages import keyed_digest
 from shared.events import WorkContractSigned, decode_event
 from shared.topics import WORK_CONTRACTS
 from tests.builders import (

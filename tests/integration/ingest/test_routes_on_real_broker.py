@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from services.ingest.pseudonym import Pseudonymiser
+from services.ingest.domain.pseudonym import Pseudonymiser
 from shared.events import (
     InvoiceRecorded,
     MarketNotified,

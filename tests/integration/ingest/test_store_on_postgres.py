@@ -5,8 +5,8 @@ import uuid
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from services.ingest.records import Pending, Reservation
-from services.ingest.store import SqlStore
+from services.ingest.adapters.storage import SqlStore
+from services.ingest.domain.versions import Pending, Reservation
 from shared.db import make_engine
 from tests.builders import a_contract, an_invoice
 

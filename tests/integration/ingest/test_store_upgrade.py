@@ -10,9 +10,8 @@ import pytest
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
-from services.ingest.records import Pending, Reservation
-from services.ingest.store import SqlStore
-from services.ingest.versions import content_hash, identity_of
+from services.ingest.adapters.storage import SqlStore
+from services.ingest.domain.versions import Pending, Reservation, content_hash, identity_of
 from shared.db import make_engine
 from tests.builders import an_invoice
 

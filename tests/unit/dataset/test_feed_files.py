@@ -12,14 +12,13 @@ from deploy.dataset.feed_files import decp_document, hours_csv
 from deploy.dataset.feed_plan import decp_eligible
 from deploy.dataset.model import Expected, Kind, MonthlyHours, Submission, WorkContract
 from deploy.dataset.wire import Payload, to_wire
-from services.ingest.csv_import import parse_hours_csv
-from services.ingest.decp import parse_decp
-from services.ingest.domain import contract_event, hours_event
-from services.ingest.errors import validation_items
-from services.ingest.problems import ContractFacts, Problem, RuleContext
-from services.ingest.pseudonym import Pseudonymiser
-from services.ingest.rows import events_from_rows
-from services.ingest.submissions import MonthlyHoursSubmission, WorkContractSubmission
+from services.ingest.domain.csv_import import parse_hours_csv
+from services.ingest.domain.decp import parse_decp
+from services.ingest.domain.hours_rows import events_from_rows
+from services.ingest.domain.pseudonym import Pseudonymiser
+from services.ingest.domain.refusals import Problem, validation_items
+from services.ingest.domain.rules import ContractFacts, RuleContext, contract_event, hours_event
+from services.ingest.domain.submissions import MonthlyHoursSubmission, WorkContractSubmission
 from shared.events import Event, MarketNotified
 from tests.builders import TEST_PSEUDONYMISATION_KEY
 from tests.unit.dataset import cached

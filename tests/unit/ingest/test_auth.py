@@ -6,14 +6,14 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from services.ingest.auth import (
+from services.ingest.adapters.tokens import load_tokens
+from services.ingest.domain.access import (
     Principal,
     Role,
     SubmissionKind,
     bearer_token,
     forbidden,
     hash_token,
-    load_tokens,
     not_for_itself,
 )
 from tests.builders import HOLDER_SIRET

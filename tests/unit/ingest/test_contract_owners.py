@@ -3,8 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.ingest.outcomes import Outcome, Refused
-from services.ingest.usecase import one_owner_per_contract
+from services.ingest.application.ingestor import Outcome, Refused, one_owner_per_contract
 from shared.events import Event, WorkContractSigned
 from tests.builders import HOLDER_SIRET, a_contract
 

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from services.ingest.csv_import import parse_hours_csv
-from services.ingest.pseudonym import Pseudonymiser
+from services.ingest.domain.csv_import import parse_hours_csv
+from services.ingest.domain.pseudonym import Pseudonymiser
 from shared.codes import ContractType, EligiblePublic, Gender, Modality
 from tests.builders import HOLDER_SIRET, TEST_PSEUDONYMISATION_KEY
 

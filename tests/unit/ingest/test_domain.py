@@ -8,15 +8,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.ingest.domain import (
+from services.ingest.domain.pseudonym import Pseudonymiser
+from services.ingest.domain.rules import (
     contract_event,
     fields_of,
     hours_event,
     invoice_event,
     market_event,
 )
-from services.ingest.pseudonym import Pseudonymiser
-from services.ingest.submissions import (
+from services.ingest.domain.submissions import (
     InvoiceSubmission,
     MarketSubmission,
     MonthlyHoursSubmission,

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.ingest.pseudonym import Pseudonymiser, normalise_identifier, normalise_unicode
+from services.ingest.domain.pseudonym import Pseudonymiser, normalise_identifier, normalise_unicode
 from tests.builders import RAW_BENEFICIARY, TEST_PSEUDONYMISATION_KEY
 
 identifiers = st.from_regex(r"[A-Za-z0-9]{1,30}", fullmatch=True)

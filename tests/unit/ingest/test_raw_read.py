@@ -6,10 +6,14 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.ingest.auth import hash_token, load_tokens
-from services.ingest.dead_letters import redacted_document
-from services.ingest.raw_models import RawWorkContract
-from services.ingest.raw_read import Refusal, read_raw
+from services.ingest.adapters.tokens import load_tokens
+from services.ingest.domain.access import hash_token
+from services.ingest.domain.raw_messages import (
+    RawWorkContract,
+    Refusal,
+    read_raw,
+    redacted_document,
+)
 from tests.builders import a_contract_submission
 
 TOKENS = load_tokens(

@@ -7,8 +7,14 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.ingest.problems import ContractFacts, Problem
-from services.ingest.rows import ContractTerms, HoursRow, derive_contract_id, events_from_rows
+from services.ingest.domain.hours_rows import (
+    ContractTerms,
+    HoursRow,
+    derive_contract_id,
+    events_from_rows,
+)
+from services.ingest.domain.refusals import Problem
+from services.ingest.domain.rules import ContractFacts
 from shared.codes import ContractType, EligiblePublic, Gender, Modality
 from shared.events import MonthlyHoursReported, WorkContractSigned
 from tests.builders import HOLDER_SIRET, a_rule_context, pseudonym

@@ -2,9 +2,7 @@
 
 from datetime import UTC, datetime
 
-from services.ingest.records import Pending
-from services.ingest.versioning import Versioner
-from services.ingest.versions import Known, content_hash, identity_of
+from services.ingest.domain.versions import Known, Pending, Versioner, content_hash, identity_of
 from tests.builders import a_contract
 
 NOW = datetime(2023, 7, 15, tzinfo=UTC)

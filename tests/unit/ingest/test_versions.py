@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.ingest.versions import (
+from services.ingest.domain.versions import (
     Known,
     content_hash,
     decide,
