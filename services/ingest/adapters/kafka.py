@@ -2,25 +2,18 @@
 every acknowledgement), and the topic configuration ingest depends on."""
 
 import asyncio
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
-
-from faststream.kafka import KafkaBroker
-
-from services.ingest.domain.versions import Encoded
-from shared.record_batches import JSON_HEADERS, Outgoing, RecordBatches
-from shared.topics import topic_for
-
-if TYPE_CHECKING:
-    from services.ingest.domain.raw_messages import DeadLetter
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
+from faststream.kafka import KafkaBroker
 
+from services.ingest.domain.raw_messages import DeadLetter
+from services.ingest.domain.versions import Encoded
 from shared.kafka import ensure_topics, topic_config
-from shared.topics import ALL_TOPICS, DEAD_LETTER, RAW_SUBMISSIONS, Topic
+from shared.record_batches import JSON_HEADERS, Outgoing, RecordBatches
+from shared.topics import ALL_TOPICS, DEAD_LETTER, RAW_SUBMISSIONS, Topic, topic_for
 
 
 class BrokerPublisher:
@@ -54,7 +47,7 @@ class BrokerDeadLetters:
         self._broker = broker
         self._topic = topic
 
-    async def send(self, letters: Sequence["DeadLetter"]) -> None:
+    async def send(self, letters: Sequence[DeadLetter]) -> None:
         """Raises when any dead letter was not acknowledged."""
         pending: list[asyncio.Future[object]] = []
         for letter in letters:
@@ -99,7 +92,7 @@ class BatchDeadLetters:
         self._batches = batches
         self._topic = topic
 
-    async def send(self, letters: Sequence["DeadLetter"]) -> None:
+    async def send(self, letters: Sequence[DeadLetter]) -> None:
         """Raises when any dead letter was not acknowledged."""
         await self._batches.send(
             [

@@ -138,23 +138,11 @@ TABLES = [
 
 
 T = TypeVar("T")
-
-
 CHUNK = 1000
-
-
 VERSIONS: Table = EventVersionRow.__table__  # type: ignore[attr-defined]
-
-
 SUBMISSIONS: Table = SubmissionRow.__table__  # type: ignore[attr-defined]
-
-
 CONTRACTS: Table = ContractRow.__table__  # type: ignore[attr-defined]
-
-
 c = VERSIONS.c
-
-
 # Core statements: the ORM's per-row bookkeeping costs more than the rows themselves
 UPDATE_VERSION = (
     update(VERSIONS)
@@ -166,8 +154,6 @@ UPDATE_VERSION = (
         submission_id=bindparam("submission_id"),
     )
 )
-
-
 # what is known of identities: their version reached Kafka when their submission is published
 KNOWN_COLUMNS = (
     c.identity,
@@ -176,16 +162,10 @@ KNOWN_COLUMNS = (
     c.submission_id,
     SUBMISSIONS.c.status == "published",
 )
-
-
 KNOWN_FROM = VERSIONS.outerjoin(SUBMISSIONS, SUBMISSIONS.c.id == c.submission_id)
-
-
 # the identities' rows are hot: at the default cost of a random read (4, spinning disks) the
 # planner scans the whole table rather than probe the key 1 000 times
 POSTGRESQL_SETTINGS = {"random_page_cost": "1.1"}
-
-
 # before the submission's status said it, each version row carried a `published` flag,
 # flipped once the broker acknowledged (a second write of every row), and an index on
 # submission_id to find them
@@ -193,7 +173,6 @@ RETIRED = (
     f"ALTER TABLE {VERSIONS.name} DROP COLUMN published",
     f"DROP INDEX IF EXISTS ix_{VERSIONS.name}_submission_id",
 )
-
 
 # submissions were scoped by the token's name, which need not be unique: they are now
 # scoped by the principal id (services.ingest.domain.access.principal_id)

@@ -17,8 +17,6 @@ from services.ingest.domain.access import Principal, Role, hash_token
 from shared.types import Siret
 
 logger = logging.getLogger(__name__)
-
-
 # how often, at most, the tokens file is looked at for a change (one stat each time)
 RECHECK_SECONDS = 1.0
 
@@ -126,7 +124,7 @@ class TokenRegistry:
 
     def ids_by_name(self) -> dict[str, str]:
         """Each configured name and its principal id (names are unique): how submissions
-        stored by name before principal ids are attributed (`SqlStore.attribute`)."""
+        stored by name before principal ids are attributed (`SqlStore.create_tables`)."""
         return {entry.name: id_of(entry) for entry in self._by_hash.values()}
 
     def _reload_if_changed(self) -> None:

@@ -48,10 +48,7 @@ from services.ingest.domain.versions import Conflict, Pending, Receipt, Reservat
 from shared.events import Event, MarketNotified, WorkContractSigned
 
 S = TypeVar("S", bound=Submission)
-
-
 Build = Callable[[RuleContext], list[Event] | list[Problem]]
-
 
 EVENT_TYPE_OF: dict[SubmissionKind, str] = {
     SubmissionKind.MARKET: "MarketNotified",

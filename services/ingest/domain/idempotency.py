@@ -18,27 +18,17 @@ from datetime import timedelta
 from services.ingest.domain.access import Principal, principal_id
 
 HEADER = "Idempotency-Key"
-
-
 RAW_HEADER = "idempotency-key"
-
-
 # not in the draft (it defines no such header): Stripe's name, which clients already know
 REPLAYED_HEADER = "Idempotent-Replayed"
-
-
 # how long a key is remembered (the draft asks the server to publish its expiry policy)
 KEY_LIFETIME = timedelta(hours=48)
-
-
 # a key whose first request neither ended nor failed within this time (the process died)
 # may be taken over by a retry
 PROCESSING_LEASE = timedelta(minutes=5)
 
 
 KEY_PATTERN = re.compile(r"[A-Za-z0-9._:~+/=-]{8,128}")
-
-
 KEY_RULE = (
     "8 à 128 caractères parmi les lettres A-Z a-z, les chiffres 0-9 et « - _ . : ~ + / = », "
     'de préférence un UUID, entre guillemets (ex. Idempotency-Key: "8e03978e-40d5-43e8-'
@@ -113,8 +103,6 @@ REUSED_MESSAGE = (
     "contenu ou autre route) : rien n'a été publié. Une nouvelle soumission demande une "
     "nouvelle clé."
 )
-
-
 BUSY_MESSAGE = (
     "Une requête avec cette clé d'idempotence (Idempotency-Key) est en cours de traitement : "
     "rien n'a été publié par celle-ci ; réessayez dans un instant pour recevoir sa réponse."

@@ -1,4 +1,31 @@
-"""RAW"""
+"""The raw topic, message by message: what contractors post on it (the HTTP bodies with a
+`type` and a schema version), reading one message (a principal and a submission, or the
+reason to refuse it), and the dead letter a refusal becomes.
+
+Dead letters: why a raw message was refused and what shape it had, never what it said.
+
+The dead-letter topic is kept for weeks and read by operators: a refused message may hold a
+beneficiary identifier anywhere (a number, a list, an escaped key, a note, an unknown field),
+so nothing of its values is copied. A dead letter's value is a JSON object of our own:
+
+    {"dead_letter_version": 2, "reason": ..., "size": bytes, "digest": keyed hex,
+     "document": the structural redaction, or null}
+
+The structural redaction is the parsed document with its keys kept only when the raw
+schema knows them (an unknown key becomes "<champ inconnu n>") and every value replaced by
+what kind of value it was ("<texte de 13 caractères>", "<nombre>"), except codes of the
+schema's closed lists, booleans, null, and dates written YYYY-MM-DD / periods YYYY-MM in
+the date fields. Lists show their first elements and how many more. Unparsed messages (not
+UTF-8, not JSON, truncated, empty, too large) have no document: their reason, size and
+digest say what happened. The digest is keyed (HMAC with the pseudonymisation key of the
+SHA-256): a bare identifier cannot be found again by hashing every possible one.
+
+The key is the keyed digest of the original key (a contractor may key by person). Headers:
+`dead-letter-reason`, `dead-letter-detail` (JSON list of {code, message in French, field,
+location}: codes, messages of our own wording with no value of the message, fields and
+locations reduced to the schema's names and list positions), `source-topic`,
+`source-partition`, `source-offset`, `source-timestamp`. The sender's token is never copied.
+"""
 
 import enum
 import hashlib
@@ -55,17 +82,11 @@ class RawMonthlyHours(MonthlyHoursSubmission):
 RawSubmission = Annotated[
     RawMarket | RawInvoice | RawWorkContract | RawMonthlyHours, Field(discriminator="type")
 ]
-
-
 raw_submission: TypeAdapter[RawSubmission] = TypeAdapter(RawSubmission)
-
-
 KIND_OF_TYPE: dict[str, SubmissionKind] = {kind.value: kind for kind in SubmissionKind}
 
 
 Headers = Sequence[tuple[str, bytes | None]]
-
-
 # the refusals decided here, each explained in words of its own (never quoting the message)
 READ_REASONS = frozenset(
     {
@@ -183,40 +204,17 @@ def read_raw(
 
 
 DEAD_LETTER_VERSION = 2
-
-
 _MAX_DETAIL_ITEMS = 50
-
-
 _MAX_LIST_ITEMS = 20
-
-
 _MAX_DEPTH = 16
-
-
 _MAX_NODES = 2000
-
-
 _UNKNOWN = "<champ inconnu>"
-
-
 _CODE = re.compile(r"[a-z][a-z_]{0,63}")  # our codes and pydantic's: no digits, no value
-
-
 _INDEX = re.compile(r"[0-9]{1,5}")  # lists hold at most 10 000 lines
-
-
 _PATH_PART = re.compile(r"\[([^\]]*)\]|([^.\[\]]+)")
-
-
 _DATE = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])")
-
-
 _PERIOD = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
-
-
 _NOT_PARSED = frozenset({"empty", "too_large", "not_utf8", "not_json", "truncated_json"})
-
 
 # what a broken rule means, in words of our own: the rules' messages quote the submission
 _RULE_MESSAGES = {

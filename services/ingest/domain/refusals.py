@@ -176,7 +176,6 @@ class ErrorBody(BaseModel):
 
 SENSITIVE_FIELDS = frozenset({"beneficiary_id", "identifiant_bénéficiaire"})
 
-
 _FRENCH: dict[str, str] = {
     "missing": "champ obligatoire manquant",
     "extra_forbidden": "champ inconnu",

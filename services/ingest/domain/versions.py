@@ -1,4 +1,17 @@
-"""Ingest assigns versions: same content keeps its version, changed content gets the next."""
+"""Ingest assigns versions: same content keeps its version, changed content gets the next.
+
+The versions of a batch are decided from what is known of each identity (`Versioner`), and
+the store keeps what a submission reserved (`Pending`, `Reservation`, `Receipt`).
+
+Corrections that state the version they replace: `If-Match` or `replaces_version`.
+
+An event's entity-tag is its version as a strong tag, `"3"` (a weak `W/"3"` names the same
+version). A submission item may state, in its body field `replaces_version` or (for a body of
+one item) in `If-Match`, the version it corrects; 0 says it is the first one. When another
+version is current, the whole submission is refused with 409 and the current version, and
+nothing is published. Content identical to the current version is never stale: it is the
+retry of the correction that made it, answered as a replay.
+"""
 
 import hashlib
 import json
@@ -269,11 +282,7 @@ class Versioner:
 
 
 IF_MATCH = "If-Match"
-
-
 ETAG = re.compile(r'(?:W/)?"([0-9]{1,10})"')
-
-
 ETAG_RULE = (
     'attendu : une seule étiquette de version, par ex. If-Match: "3" (la version du reçu à '
     "corriger)"

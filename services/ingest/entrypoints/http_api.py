@@ -147,8 +147,6 @@ ERRORS: dict[int | str, dict[str, Any]] = {
         (503, "The broker did not acknowledge: nothing was accepted, retry"),
     )
 }
-
-
 BODIES: dict[str, OneOrMany] = {
     "markets": OneOrMany(MarketSubmission),
     "invoices": OneOrMany(InvoiceSubmission),
@@ -304,50 +302,59 @@ def api_router(deps: ApiDeps, principal_of: Callable[..., Principal]) -> APIRout
 
         return await once(deps, request, caller, raw, run)
 
-    def post(path: str, body: OneOrMany) -> Callable[[Any], Any]:
-        return router.post(
+    def endpoint(
+        body: OneOrMany, make: Callable[[Principal, Sequence[Any]], Unit]
+    ) -> Callable[..., Awaitable[JSONResponse]]:
+        async def post(request: Request, caller: Caller) -> JSONResponse:
+            return await submit(request, caller, body, lambda items: make(caller, items))
+
+        return post
+
+    # path, name (the OpenAPI operation's), body, how its items become a unit, description
+    routes: tuple[tuple[str, str, str, Callable[[Principal, Sequence[Any]], Unit], str], ...] = (
+        (
+            "/v1/markets",
+            "post_markets",
+            "markets",
+            lambda caller, items: market_unit(caller, items, "http"),
+            "Markets notified by a buyer: one, or a list (all or nothing). Facilitators only.",
+        ),
+        (
+            "/v1/invoices",
+            "post_invoices",
+            "invoices",
+            lambda caller, items: invoice_unit(caller, items, "http"),
+            "Amounts invoiced by holders: one, or a list (all or nothing).",
+        ),
+        (
+            "/v1/work-contracts",
+            "post_contracts",
+            "work-contracts",
+            lambda caller, items: contract_unit(caller, items, deps.pseudonymise, "http"),
+            "Work contracts signed by beneficiaries: one, or a list (all or nothing).",
+        ),
+        (
+            "/v1/monthly-hours",
+            "post_hours",
+            "monthly-hours",
+            lambda caller, items: hours_unit(caller, items, deps.pseudonymise, "http"),
+            "One month's report of one employer on one market (or a list of reports).",
+        ),
+    )
+    for path, name, kind, make, description in routes:
+        router.add_api_route(
             path,
+            endpoint(BODIES[kind], make),
+            methods=["POST"],
+            name=name,
+            description=description,
             status_code=202,
             response_model=AcceptedBody,
             responses=ERRORS,
             openapi_extra={
-                **body.openapi(),
+                **BODIES[kind].openapi(),
                 "parameters": [KEY_PARAMETER, IF_MATCH_PARAMETER],
             },
-        )
-
-    @post("/v1/markets", BODIES["markets"])
-    async def post_markets(request: Request, caller: Caller) -> JSONResponse:
-        """Markets notified by a buyer: one, or a list (all or nothing). Facilitators only."""
-        return await submit(
-            request, caller, BODIES["markets"], lambda i: market_unit(caller, i, "http")
-        )
-
-    @post("/v1/invoices", BODIES["invoices"])
-    async def post_invoices(request: Request, caller: Caller) -> JSONResponse:
-        """Amounts invoiced by holders: one, or a list (all or nothing)."""
-        return await submit(
-            request, caller, BODIES["invoices"], lambda i: invoice_unit(caller, i, "http")
-        )
-
-    @post("/v1/work-contracts", BODIES["work-contracts"])
-    async def post_contracts(request: Request, caller: Caller) -> JSONResponse:
-        """Work contracts signed by beneficiaries: one, or a list (all or nothing)."""
-        return await submit(
-            request,
-            caller,
-            BODIES["work-contracts"],
-            lambda items: contract_unit(caller, items, deps.pseudonymise, "http"),
-        )
-
-    @post("/v1/monthly-hours", BODIES["monthly-hours"])
-    async def post_hours(request: Request, caller: Caller) -> JSONResponse:
-        """One month's report of one employer on one market (or a list of reports)."""
-        return await submit(
-            request,
-            caller,
-            BODIES["monthly-hours"],
-            lambda items: hours_unit(caller, items, deps.pseudonymise, "http"),
         )
 
     @router.get(

@@ -110,13 +110,18 @@ def files_router(deps: ApiDeps, principal_of: Callable[..., Principal]) -> APIRo
     router = APIRouter()
     Caller = Annotated[Principal, Depends(principal_of)]  # noqa: N806
 
-    @router.post(
-        "/v1/monthly-hours/csv",
-        status_code=202,
-        response_model=AcceptedBody,
-        responses=ERRORS,
-        openapi_extra={**CSV_BODY, "parameters": [KEY_PARAMETER]},
-    )
+    def post_file(
+        path: str, answered: type[AcceptedBody], body: dict[str, Any]
+    ) -> Callable[[Any], Any]:
+        return router.post(
+            path,
+            status_code=202,
+            response_model=answered,
+            responses=ERRORS,
+            openapi_extra={**body, "parameters": [KEY_PARAMETER]},
+        )
+
+    @post_file("/v1/monthly-hours/csv", AcceptedBody, CSV_BODY)
     async def post_hours_csv(request: Request, caller: Caller) -> JSONResponse:
         """A CSV of monthly hours (one row per beneficiary and month): all or nothing."""
         document = await uploaded(request, await read_body(request, deps.max_body_bytes))
@@ -138,13 +143,7 @@ def files_router(deps: ApiDeps, principal_of: Callable[..., Principal]) -> APIRo
         # the file, not the multipart body: a new boundary does not make another request
         return await once(deps, request, caller, document, run)
 
-    @router.post(
-        "/v1/decp",
-        status_code=202,
-        response_model=DecpAcceptedBody,
-        responses=ERRORS,
-        openapi_extra={**DECP_BODY, "parameters": [KEY_PARAMETER]},
-    )
+    @post_file("/v1/decp", DecpAcceptedBody, DECP_BODY)
     async def post_decp(request: Request, caller: Caller) -> JSONResponse:
         """A DECP 2.x document: its valid markets are published, each defect is listed."""
         raw = await read_body(request, deps.max_body_bytes)

@@ -22,7 +22,6 @@ from services.ingest.domain.refusals import ErrorBody, simple, validation_items
 
 log = logging.getLogger(__name__)
 
-
 _CODES = {
     400: "bad_request",
     401: "unauthenticated",
