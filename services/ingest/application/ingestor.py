@@ -22,7 +22,7 @@ from services.ingest.domain.access import (
     not_for_itself,
     principal_id,
 )
-from services.ingest.domain.csv_import import CsvImport, parse_hours_csv
+from services.ingest.domain.hours_csv import CsvImport, parse_hours_csv
 from services.ingest.domain.hours_rows import HoursRow, events_from_rows
 from services.ingest.domain.plausibility import Plausible
 from services.ingest.domain.refusals import Problem, contract_id_taken

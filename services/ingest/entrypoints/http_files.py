@@ -11,8 +11,8 @@ from starlette.types import Message
 
 from services.ingest.application.ingestor import Accepted, Refused, decp_unit, import_hours_csv
 from services.ingest.domain.access import Principal
-from services.ingest.domain.csv_import import CsvImport
 from services.ingest.domain.decp import ParseError, parse_decp
+from services.ingest.domain.hours_csv import CsvImport
 from services.ingest.domain.refusals import ErrorBody, ErrorItem, Problem, simple
 from services.ingest.entrypoints.http_api import (
     ERRORS,

@@ -11,7 +11,7 @@ import pytest
 
 from services.ingest.application.ports import ClausesUnavailableError, Overview
 from services.ingest.bootstrap import build_service, create_app
-from services.ingest.domain.csv_columns import COLUMNS, HEADER_OF, REQUIRED, simplify
+from services.ingest.domain.hours_csv import COLUMNS, HEADER_OF, REQUIRED, simplify
 from services.ingest.entrypoints.web.session import SESSION_COOKIE
 from shared.kafka import make_broker
 from shared.topics import MONTHLY_HOURS, WORK_CONTRACTS

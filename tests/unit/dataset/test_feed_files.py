@@ -12,8 +12,8 @@ from deploy.dataset.feed_files import decp_document, hours_csv
 from deploy.dataset.feed_plan import decp_eligible
 from deploy.dataset.model import Expected, Kind, MonthlyHours, Submission, WorkContract
 from deploy.dataset.wire import Payload, to_wire
-from services.ingest.domain.csv_import import parse_hours_csv
 from services.ingest.domain.decp import parse_decp
+from services.ingest.domain.hours_csv import parse_hours_csv
 from services.ingest.domain.hours_rows import events_from_rows
 from services.ingest.domain.pseudonym import Pseudonymiser
 from services.ingest.domain.refusals import Problem, validation_items

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from services.ingest.domain.csv_import import parse_hours_csv
+from services.ingest.domain.hours_csv import parse_hours_csv
 from services.ingest.domain.pseudonym import Pseudonymiser
 from shared.codes import ContractType, EligiblePublic, Gender, Modality
 from tests.builders import HOLDER_SIRET, TEST_PSEUDONYMISATION_KEY

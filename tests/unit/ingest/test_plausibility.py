@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from deploy.dataset.companies import with_check_digit
 from services.ingest.bootstrap import limits_of
-from services.ingest.domain.csv_import import parse_hours_csv
 from services.ingest.domain.decp import DecpImport, parse_decp
+from services.ingest.domain.hours_csv import parse_hours_csv
 from services.ingest.domain.hours_rows import events_from_rows
 from services.ingest.domain.plausibility import plausible_for, siret_key_valid
 from services.ingest.domain.pseudonym import Pseudonymiser

@@ -1,6 +1,6 @@
 """The CSV template facilitators download: the import's own French headers, one example row."""
 
-from services.ingest.domain.csv_columns import COLUMNS
+from services.ingest.domain.hours_csv import COLUMNS
 
 # one made-up example per column (the identifier is fictitious, the SIRET a valid test one)
 EXAMPLE: dict[str, str] = {
