@@ -68,7 +68,7 @@ class Unit(NamedTuple):  # tuples: one per raw record, 4x cheaper to build than 
     scopes: Sequence[tuple[str, str | None]]
     contract_ids: frozenset[str]
     build: Build
-    # the version each built event states it replaces (preconditions.py), None: no statement
+    # the version each built event states it replaces (`domain.versions`), None: no statement
     expected: Sequence[int | None] = ()
 
 

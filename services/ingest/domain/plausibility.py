@@ -1,7 +1,7 @@
 """Plausible values (pure): the window of dates and periods, the amounts' ceiling, SIRET keys.
 
 The window is computed from the date the use case passes in (Europe/Paris), never read
-here; the problems these bounds raise are built in `problems.py`.
+here; the problems these bounds raise are built in `refusals.py`.
 """
 
 from dataclasses import dataclass

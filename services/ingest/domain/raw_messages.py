@@ -383,7 +383,7 @@ def safe_location(location: Any) -> str | None:
 
 def _message(code: str, item: dict[str, Any]) -> str:
     if code in READ_REASONS or code in WORDED_CODES:
-        # raw_read's own explanations, and pydantic's as errors.py words them from the
+        # the reading's own explanations, and pydantic's as refusals.py words them from the
         # schema's constraints: neither quotes the message
         return str(item.get("message") or code)
     if code in _RULE_MESSAGES:

@@ -4,8 +4,8 @@ A cookie value is `base64url(JSON).base64url(HMAC-SHA256)`; anything altered, ex
 signed with another key reads as absent. The session holds the SHA-256 of the token the
 person pasted: every request looks it up again in the token registry, so a token removed
 from the configuration is out at once. It also holds a random session id, which must be
-open in the server-side table of sessions (`session_store`): signing out ends it there, so
-a copy of the cookie is worth nothing afterwards.
+open in the server-side table of sessions (the `Sessions` port, `adapters.storage.SqlSessions`):
+signing out ends it there, so a copy of the cookie is worth nothing afterwards.
 """
 
 import base64
