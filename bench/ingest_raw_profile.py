@@ -26,12 +26,11 @@ from aiokafka import AIOKafkaProducer
 
 from bench.ingest_throughput import contracts_body
 from harness.builders import TEST_PSEUDONYMISATION_KEY, TOKENS, a_market_submission
-from services.ingest.app import build_service, running
-from services.ingest.auth import Principal, Role
-from services.ingest.records import Conflict, Reservation, dump_receipts
+from services.ingest.application.ingestor import market_unit
+from services.ingest.bootstrap import build_service, running
+from services.ingest.domain.access import Principal, Role
+from services.ingest.domain.versions import Conflict, Reservation, Versioner, dump_receipts
 from services.ingest.settings import IngestSettings
-from services.ingest.units import market_unit
-from services.ingest.versioning import Versioner
 from shared.kafka import ensure_topics
 from shared.topics import Topic
 

@@ -31,8 +31,8 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from bench.figures import Figure
 from harness.builders import CSV_HEADER, HOLDER_SIRET, a_csv_row, a_market_submission
 from harness.processes import REPO, served_ingest
-from services.ingest.auth import hash_token
-from services.ingest.topics_setup import partitions_of
+from services.ingest.adapters.kafka import partitions_of
+from services.ingest.domain.access import hash_token
 from shared.kafka import ensure_topics
 from shared.topics import MONTHLY_HOURS, WORK_CONTRACTS, Topic
 

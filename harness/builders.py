@@ -7,11 +7,11 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from services.ingest.auth import hash_token
-from services.ingest.plausibility import plausible_for
-from services.ingest.problems import ContractFacts, RuleContext
-from services.ingest.pseudonym import Pseudonymiser
-from services.ingest.submissions import (
+from services.ingest.domain.access import hash_token
+from services.ingest.domain.plausibility import plausible_for
+from services.ingest.domain.pseudonym import Pseudonymiser
+from services.ingest.domain.rules import ContractFacts, RuleContext
+from services.ingest.domain.submissions import (
     InvoiceSubmission,
     MarketSubmission,
     MonthlyHoursSubmission,
@@ -24,12 +24,7 @@ from shared.aggregates import (
     HoursCell,
     aggregate_key,
 )
-from shared.events import (
-    InvoiceRecorded,
-    MarketNotified,
-    MonthlyHoursReported,
-    WorkContractSigned,
-)
+from shared.events import InvoiceRecorded, MarketNotified, MonthlyHoursReported, WorkContractSigned
 
 BUYER_SIRET = "23440003400026"
 HOLDER_SIRET = "35600000000048"

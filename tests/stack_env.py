@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-from services.ingest.auth import hash_token
+from services.ingest.domain.access import hash_token
 
 TOKEN = "e2e-stack-" + secrets.token_urlsafe(16)
 SERVICE_PREFIXES = ("INGEST_", "CLAUSES_", "INDICATORS_")

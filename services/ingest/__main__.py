@@ -5,8 +5,9 @@ import logging
 import secrets
 import sys
 
-from services.ingest.app import build_service, create_app
-from services.ingest.auth import DuplicateTokenError, hash_token
+from services.ingest.adapters.tokens import DuplicateTokenError
+from services.ingest.bootstrap import build_service, create_app
+from services.ingest.domain.access import hash_token
 from services.ingest.settings import IngestSettings
 from shared.http_server import serve
 

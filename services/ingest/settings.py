@@ -6,7 +6,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
-from services.ingest.plausibility import AMOUNT_CEILING
+from services.ingest.domain.plausibility import AMOUNT_CEILING
 from shared.settings import ServiceSettings
 from shared.topics import DEAD_LETTER, MARKETS, RAW_SUBMISSIONS
 

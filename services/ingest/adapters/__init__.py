@@ -1,1 +1,2 @@
-"""Ingest's adapters: the database, Kafka, metrics and HTTP clients."""
+"""Ingest's I/O: the database and its migrations, Kafka, the tokens file, the clauses API,
+metrics, the clock."""

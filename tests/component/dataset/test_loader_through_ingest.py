@@ -21,7 +21,7 @@ from reference_dataset.loader.plan import Channel, steps
 from reference_dataset.records import Submission
 from reference_dataset.stream import replay
 from services.ingest.adapters.migrations import migrate
-from services.ingest.app import build_service, create_app
+from services.ingest.bootstrap import build_service, create_app
 from shared.events import Event, MonthlyHoursReported, decode_event
 from shared.kafka import make_broker
 from shared.topics import ALL_TOPICS

@@ -3,7 +3,8 @@
 from pathlib import Path
 
 from deploy.stack.dev_secrets import KEY_FILE, TOKEN_FILE, TOKENS_FILE, ensure
-from services.ingest.auth import Role, load_tokens
+from services.ingest.adapters.tokens import load_tokens
+from services.ingest.domain.access import Role
 from services.ingest.settings import IngestSettings
 
 

@@ -15,13 +15,13 @@ from faststream.kafka import KafkaBroker, TestKafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 
 from harness.builders import TEST_PSEUDONYMISATION_KEY, TOKENS
+from services.ingest.adapters.kafka import BrokerPublisher
 from services.ingest.adapters.migrations import migrate
-from services.ingest.app import IngestService, build_service, create_app
-from services.ingest.handlers import raw_body
-from services.ingest.publisher import BrokerPublisher
+from services.ingest.application.ports import Overview
+from services.ingest.bootstrap import IngestService, build_service, create_app
+from services.ingest.domain.versions import Encoded
+from services.ingest.entrypoints.kafka_handlers import raw_body
 from services.ingest.settings import IngestSettings
-from services.ingest.versions import Encoded
-from services.ingest.web.clauses_client import Overview
 from shared.events import Event, decode_event
 from shared.kafka import make_broker
 from shared.topics import INVOICES, MARKETS, MONTHLY_HOURS, WORK_CONTRACTS

@@ -14,23 +14,12 @@ from harness.builders import (
     an_hours_submission,
     an_invoice_submission,
 )
-from services.ingest.app import build_service, create_app
-from services.ingest.pseudonym import Pseudonymiser
-from shared.events import (
-    InvoiceRecorded,
-    MarketNotified,
-    MonthlyHoursReported,
-    WorkContractSigned,
-)
+from services.ingest.bootstrap import build_service, create_app
+from services.ingest.domain.pseudonym import Pseudonymiser
+from shared.events import InvoiceRecorded, MarketNotified, MonthlyHoursReported, WorkContractSigned
 from shared.kafka import make_broker
 from shared.topics import INVOICES, MARKETS, MONTHLY_HOURS, WORK_CONTRACTS
-from tests.component.ingest.conftest import (
-    FACILITATOR,
-    NOW,
-    Harness,
-    capture,
-    settings_for,
-)
+from tests.component.ingest.conftest import FACILITATOR, NOW, Harness, capture, settings_for
 
 
 def body(submission: Any) -> Any:

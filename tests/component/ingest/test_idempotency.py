@@ -13,16 +13,10 @@ from harness.builders import (
     an_hours_csv,
     an_hours_submission,
 )
-from services.ingest.versions import Encoded
+from services.ingest.domain.versions import Encoded
 from shared.events import decode_event
 from shared.topics import MARKETS, MONTHLY_HOURS
-from tests.component.ingest.conftest import (
-    CONTRACTOR,
-    FACILITATOR,
-    OTHER_CONTRACTOR,
-    Harness,
-    Web,
-)
+from tests.component.ingest.conftest import CONTRACTOR, FACILITATOR, OTHER_CONTRACTOR, Harness, Web
 
 KEY = "8e03978e-40d5-43e8-bc93-6894a57f9324"
 OTHER_KEY = "0b7e1c2a-5d55-4e8f-9a7e-3f0c4d1b2a99"

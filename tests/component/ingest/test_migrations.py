@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from services.ingest.adapters.migrations import SCRIPTS, VERSION_TABLE, metadata, migrate
-from services.ingest.store import SqlStore
+from services.ingest.adapters.storage import SqlStore
 from shared.db import make_engine
 from shared.migrations import current, differences, head, main, upgrade, write_revision
 from tests.migrated_databases import own_database, rows_of, schema_of, versions_of, written_by_main

@@ -11,7 +11,7 @@ from harness.builders import (
     a_market_submission,
     an_hours_submission,
 )
-from services.ingest.dead_letters import keyed_digest
+from services.ingest.domain.raw_messages import keyed_digest
 from shared.events import MonthlyHoursReported, WorkContractSigned
 from shared.topics import MONTHLY_HOURS, WORK_CONTRACTS
 from tests.component.ingest.conftest import CONTRACTOR, FACILITATOR, OTHER_CONTRACTOR, Harness

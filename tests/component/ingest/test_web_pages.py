@@ -10,10 +10,10 @@ import httpx
 import pytest
 
 from harness.builders import HOLDER_SIRET, OTHER_SIRET, TOKENS, a_market_submission, an_hours_csv
-from services.ingest.app import build_service, create_app
-from services.ingest.csv_columns import COLUMNS, HEADER_OF, REQUIRED, simplify
-from services.ingest.web.clauses_client import ClausesUnavailableError, Overview
-from services.ingest.web.session import SESSION_COOKIE
+from services.ingest.application.ports import ClausesUnavailableError, Overview
+from services.ingest.bootstrap import build_service, create_app
+from services.ingest.domain.hours_csv import COLUMNS, HEADER_OF, REQUIRED, simplify
+from services.ingest.entrypoints.web.session import SESSION_COOKIE
 from shared.kafka import make_broker
 from shared.topics import MONTHLY_HOURS, WORK_CONTRACTS
 from tests.component.ingest.conftest import FACILITATOR, NOW, FakeClauses, Web, settings_for
@@ -276,7 +276,7 @@ async def test_every_page_is_french_and_has_a_skip_link_once_signed_in(web: Web,
 
 
 def test_hours_are_written_the_french_way() -> None:
-    from services.ingest.web.render import hours
+    from services.ingest.entrypoints.web.render import hours
 
     assert hours(Decimal("1234.5")) == "1\u202f234,50\u00a0h"
     assert hours(Decimal("120")) == "120\u00a0h"

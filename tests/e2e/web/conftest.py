@@ -18,7 +18,7 @@ import pytest
 
 from harness.builders import HOLDER_SIRET
 from harness.ports import free_port
-from services.ingest.auth import hash_token
+from services.ingest.domain.access import hash_token
 from tests.processes import serving
 from tests.servers import dedicated_kafka
 from tests.stack_env import databases, service_env

@@ -20,7 +20,7 @@ from services.clauses.bootstrap import http_app
 from services.clauses.settings import ClausesSettings
 from services.indicators.bootstrap import build_service as build_indicators
 from services.indicators.settings import IndicatorsSettings
-from services.ingest.app import build_service, create_app
+from services.ingest.bootstrap import build_service, create_app
 from services.ingest.settings import IngestSettings
 from shared.http_server import guarded_h11
 from tests.e2e.web.test_pages_in_chromium import CHROMIUM

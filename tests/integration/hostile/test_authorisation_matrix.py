@@ -38,9 +38,9 @@ from services.clauses.bootstrap import http_app
 from services.clauses.settings import ClausesSettings
 from services.indicators.bootstrap import build_service as build_indicators
 from services.indicators.settings import IndicatorsSettings
-from services.ingest.app import build_service, create_app
-from services.ingest.auth import hash_token
-from services.ingest.dead_letters import keyed_digest
+from services.ingest.bootstrap import build_service, create_app
+from services.ingest.domain.access import hash_token
+from services.ingest.domain.raw_messages import keyed_digest
 from services.ingest.settings import IngestSettings
 from shared.topics import WORK_CONTRACTS
 from tests.component.ingest.conftest import form_csrf

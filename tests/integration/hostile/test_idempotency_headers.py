@@ -15,7 +15,7 @@ from aiokafka import AIOKafkaProducer
 from sqlalchemy import text
 
 from harness.builders import a_contract_submission, a_market_submission, an_hours_submission
-from services.ingest.dead_letters import keyed_digest
+from services.ingest.domain.raw_messages import keyed_digest
 from shared.topics import MONTHLY_HOURS
 from tests.component.ingest.conftest import FACILITATOR
 from tests.integration.hostile.checks import (

@@ -15,7 +15,7 @@ from harness.builders import (
     an_hours_submission,
     an_invoice_submission,
 )
-from services.ingest.dead_letters import keyed_digest
+from services.ingest.domain.raw_messages import keyed_digest
 from shared.events import WorkContractSigned, decode_event
 from shared.topics import WORK_CONTRACTS
 from tests.component.ingest.conftest import FACILITATOR

@@ -22,10 +22,10 @@ import pytest
 
 from harness.builders import HOLDER_SIRET, TEST_PSEUDONYMISATION_KEY, a_market_submission
 from harness.processes import REPO
-from services.ingest.app import build_service, create_app
-from services.ingest.auth import hash_token
+from services.ingest.bootstrap import build_service, create_app
+from services.ingest.domain.access import hash_token
+from services.ingest.entrypoints.web.session import Signer
 from services.ingest.settings import IngestSettings
-from services.ingest.web.session import Signer
 from tests.component.ingest.conftest import form_csrf
 from tests.integration.hostile.checks import tried
 from tests.integration.ingest.conftest import unique_market

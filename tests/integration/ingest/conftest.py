@@ -12,9 +12,9 @@ import pytest
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 
 from harness.builders import TEST_PSEUDONYMISATION_KEY, TOKENS
-from services.ingest.app import IngestService, build_service, create_app
+from services.ingest.adapters.kafka import partitions_of
+from services.ingest.bootstrap import IngestService, build_service, create_app
 from services.ingest.settings import IngestSettings
-from services.ingest.topics_setup import partitions_of
 
 
 @dataclass

@@ -10,8 +10,8 @@ from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 
 from harness.builders import TEST_PSEUDONYMISATION_KEY
+from services.ingest.adapters.kafka import prepare_topics
 from services.ingest.settings import IngestSettings
-from services.ingest.topics_setup import prepare_topics
 from shared.kafka import ensure_topics
 from shared.topics import DEAD_LETTER, Topic
 

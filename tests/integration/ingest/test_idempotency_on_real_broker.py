@@ -9,8 +9,8 @@ from typing import Any
 from aiokafka import AIOKafkaProducer
 
 from harness.builders import a_contract_submission, a_market_submission, an_hours_submission
-from services.ingest.dead_letters import keyed_digest
-from services.ingest.idempotency import KEY_LIFETIME, Fresh, Replay, Reused
+from services.ingest.domain.idempotency import KEY_LIFETIME, Fresh, Replay, Reused
+from services.ingest.domain.raw_messages import keyed_digest
 from shared.events import MonthlyHoursReported, decode_event
 from shared.topics import MONTHLY_HOURS
 from tests.component.ingest.conftest import CONTRACTOR, FACILITATOR

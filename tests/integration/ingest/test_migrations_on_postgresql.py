@@ -10,10 +10,10 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from services.ingest.adapters.migrations import SCRIPTS, VERSION_TABLE, metadata, migrate
-from services.ingest.store import SqlStore
+from services.ingest.adapters.storage import SqlStore
 from shared.db import make_engine
 from shared.migrations import current, differences, head
-from tests.integration.ingest.test_store_upgrade import EARLIER_SCHEMA, NAME_SCOPED_SCHEMA
+from tests.integration.ingest.test_storage_upgrade import EARLIER_SCHEMA, NAME_SCOPED_SCHEMA
 from tests.migrated_databases import (
     migrate_at_once,
     own_database,

@@ -9,7 +9,7 @@ from aiokafka import AIOKafkaProducer
 from sqlalchemy import create_engine, text
 
 from harness.builders import a_contract_submission, a_market_submission, an_hours_csv
-from services.ingest.dead_letters import keyed_digest
+from services.ingest.domain.raw_messages import keyed_digest
 from shared.topics import ALL_TOPICS, RAW_SUBMISSIONS
 from tests.component.ingest.conftest import FACILITATOR
 from tests.integration.ingest.conftest import Live, TopicReader, unique_market

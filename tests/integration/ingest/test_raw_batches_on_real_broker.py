@@ -17,8 +17,8 @@ from harness.builders import (
     a_contract_submission,
     a_market_submission,
 )
-from services.ingest.app import IngestService, build_service, running
-from services.ingest.dead_letters import keyed_digest
+from services.ingest.bootstrap import IngestService, build_service, running
+from services.ingest.domain.raw_messages import keyed_digest
 from services.ingest.settings import IngestSettings
 from shared.events import WorkContractSigned, decode_event
 from shared.kafka import ensure_topics

@@ -12,8 +12,8 @@ from harness.builders import (
     a_contract_submission,
     a_market_submission,
 )
-from services.ingest.dead_letters import keyed_digest
-from services.ingest.pseudonym import Pseudonymiser
+from services.ingest.domain.pseudonym import Pseudonymiser
+from services.ingest.domain.raw_messages import keyed_digest
 from shared.events import WorkContractSigned, decode_event
 from shared.topics import WORK_CONTRACTS
 from tests.component.ingest.conftest import FACILITATOR

@@ -12,7 +12,7 @@ from harness.builders import (
     an_hours_submission,
     an_invoice_submission,
 )
-from services.ingest.pseudonym import Pseudonymiser
+from services.ingest.domain.pseudonym import Pseudonymiser
 from shared.events import (
     InvoiceRecorded,
     MarketNotified,

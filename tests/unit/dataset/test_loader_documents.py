@@ -20,14 +20,13 @@ from reference_dataset.records import (
     WorkContract,
     to_wire,
 )
-from services.ingest.csv_import import parse_hours_csv
-from services.ingest.decp import parse_decp
-from services.ingest.domain import contract_event, hours_event
-from services.ingest.errors import validation_items
-from services.ingest.problems import ContractFacts, Problem, RuleContext
-from services.ingest.pseudonym import Pseudonymiser
-from services.ingest.rows import events_from_rows
-from services.ingest.submissions import MonthlyHoursSubmission, WorkContractSubmission
+from services.ingest.domain.decp import parse_decp
+from services.ingest.domain.hours_csv import parse_hours_csv
+from services.ingest.domain.hours_rows import events_from_rows
+from services.ingest.domain.pseudonym import Pseudonymiser
+from services.ingest.domain.refusals import Problem, validation_items
+from services.ingest.domain.rules import ContractFacts, RuleContext, contract_event, hours_event
+from services.ingest.domain.submissions import MonthlyHoursSubmission, WorkContractSubmission
 from shared.events import Event, MarketNotified
 from tests.unit.dataset import cached
 

@@ -98,7 +98,7 @@ def _indicators() -> CollectorRegistry:
 
 
 def _ingest() -> CollectorRegistry:
-    app = importlib.import_module("services.ingest.app")
+    app = importlib.import_module("services.ingest.bootstrap")
     settings = importlib.import_module("services.ingest.settings").IngestSettings(
         pseudonymisation_key="k" * 32, database_url="sqlite://"
     )
@@ -116,7 +116,7 @@ def _clauses() -> CollectorRegistry:
 SERVICES: tuple[Service, ...] = (
     Service(
         "ingest",
-        "services.ingest.app",
+        "services.ingest.bootstrap",
         "services.ingest.settings:IngestSettings",
         "host",
         "port",

@@ -4,8 +4,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from harness.builders import HOLDER_SIRET, a_contract
-from services.ingest.outcomes import Outcome, Refused
-from services.ingest.usecase import one_owner_per_contract
+from services.ingest.application.ingestor import Outcome, Refused, one_owner_per_contract
 from shared.events import Event, WorkContractSigned
 
 OTHER_SIRET = "44306184100047"

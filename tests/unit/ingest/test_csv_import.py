@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 
 from harness.builders import HOLDER_SIRET, TEST_PSEUDONYMISATION_KEY
-from services.ingest.csv_import import parse_hours_csv
-from services.ingest.pseudonym import Pseudonymiser
+from services.ingest.domain.hours_csv import parse_hours_csv
+from services.ingest.domain.pseudonym import Pseudonymiser
 from shared.codes import ContractType, EligiblePublic, Gender, Modality
 
 pseudonymise = Pseudonymiser(TEST_PSEUDONYMISATION_KEY)

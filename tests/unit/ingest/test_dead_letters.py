@@ -14,12 +14,23 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from harness.builders import TEST_PSEUDONYMISATION_KEY, a_contract_submission, an_hours_submission
-from services.ingest.auth import hash_token, load_tokens
-from services.ingest.dead_letters import DeadLetter, dead_letter, keyed_digest
-from services.ingest.errors import problem_item
-from services.ingest.problems import Problem, hours_problems, period_problem, unknown_market
-from services.ingest.pseudonym import Pseudonymiser
-from services.ingest.raw_read import Refusal, read_raw
+from services.ingest.adapters.tokens import load_tokens
+from services.ingest.domain.access import hash_token
+from services.ingest.domain.pseudonym import Pseudonymiser
+from services.ingest.domain.raw_messages import (
+    DeadLetter,
+    Refusal,
+    dead_letter,
+    keyed_digest,
+    read_raw,
+)
+from services.ingest.domain.refusals import (
+    Problem,
+    hours_problems,
+    period_problem,
+    problem_item,
+    unknown_market,
+)
 
 TOKENS = load_tokens(
     None, json.dumps([{"name": "f", "role": "facilitator", "sha256": hash_token("t")}])

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reference_dataset.generator.companies import with_check_digit
-from services.ingest.decp import DecpImport, ParseError, parse_decp
-from services.ingest.plausibility import LENIENT
+from services.ingest.domain.decp import DecpImport, ParseError, parse_decp
+from services.ingest.domain.plausibility import LENIENT
 from shared.codes import EnvironmentalConsideration, MarketCategory, SocialConsideration
 from shared.events import decode_event
 

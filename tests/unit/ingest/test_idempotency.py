@@ -8,16 +8,21 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from harness.builders import an_invoice
-from services.ingest.idempotency import InvalidKeyError, fingerprint, parse_key
-from services.ingest.preconditions import (
+from services.ingest.domain.idempotency import InvalidKeyError, fingerprint, parse_key
+from services.ingest.domain.versions import (
+    Conflict,
     InvalidPreconditionError,
+    Known,
+    Pending,
+    Reservation,
+    Stale,
+    Versioner,
+    content_hash,
     etag,
     expected_versions,
+    identity_of,
     parse_if_match,
 )
-from services.ingest.records import Conflict, Pending, Reservation, Stale
-from services.ingest.versioning import Versioner
-from services.ingest.versions import Known, content_hash, identity_of
 
 NOW = datetime(2023, 7, 15, tzinfo=UTC)
 KEY_CHARACTERS = st.sampled_from("ABCXYZabcxyz0123456789-_.:~+/=")

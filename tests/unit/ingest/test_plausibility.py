@@ -23,14 +23,14 @@ from harness.builders import (
     an_invoice_submission,
 )
 from reference_dataset.generator.companies import with_check_digit
-from services.ingest.app import limits_of
-from services.ingest.csv_import import parse_hours_csv
-from services.ingest.decp import DecpImport, parse_decp
-from services.ingest.domain import contract_event, hours_event, invoice_event, market_event
-from services.ingest.plausibility import plausible_for, siret_key_valid
-from services.ingest.problems import Problem, day_problem, period_window_problem
-from services.ingest.pseudonym import Pseudonymiser
-from services.ingest.rows import events_from_rows
+from services.ingest.bootstrap import limits_of
+from services.ingest.domain.decp import DecpImport, parse_decp
+from services.ingest.domain.hours_csv import parse_hours_csv
+from services.ingest.domain.hours_rows import events_from_rows
+from services.ingest.domain.plausibility import plausible_for, siret_key_valid
+from services.ingest.domain.pseudonym import Pseudonymiser
+from services.ingest.domain.refusals import Problem, day_problem, period_window_problem
+from services.ingest.domain.rules import contract_event, hours_event, invoice_event, market_event
 from services.ingest.settings import IngestSettings
 from shared.events import Event, Holder, InvoiceRecorded, MarketNotified, WorkContractSigned
 from shared.types import luhn_valid

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from harness.builders import RAW_BENEFICIARY, TEST_PSEUDONYMISATION_KEY
-from services.ingest.pseudonym import Pseudonymiser, normalise_identifier, normalise_unicode
+from services.ingest.domain.pseudonym import Pseudonymiser, normalise_identifier, normalise_unicode
 
 identifiers = st.from_regex(r"[A-Za-z0-9]{1,30}", fullmatch=True)
 # what an identifier may be written with: ASCII, accented, decomposed and full-width letters

@@ -3,8 +3,8 @@
 import pytest
 from pydantic import ValidationError
 
-from services.ingest.errors import invalid_body
-from services.ingest.submissions import InvoiceSubmission
+from services.ingest.domain.refusals import invalid_body
+from services.ingest.domain.submissions import InvoiceSubmission
 
 IDENTIFIER = "185057800608436"  # a person's identifier typed where a SIRET or a month goes
 

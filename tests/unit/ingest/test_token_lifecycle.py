@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from services.ingest import auth
-from services.ingest.auth import Principal, Role, hash_token, load_tokens
+from services.ingest.adapters import tokens as token_registry
+from services.ingest.adapters.tokens import DuplicateTokenError, load_tokens
+from services.ingest.domain.access import Principal, Role, hash_token, principal_id
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -52,7 +53,7 @@ def test_an_expiry_without_a_time_zone_is_refused_at_start() -> None:
 def test_revoking_in_the_tokens_file_takes_effect_without_a_restart(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(auth, "RECHECK_SECONDS", 0.0)
+    monkeypatch.setattr(token_registry, "RECHECK_SECONDS", 0.0)
     file = tmp_path / "tokens.json"
     write(file, entry("kept"), entry("revoked-later"))
     registry = load_tokens(file, "", clock=lambda: NOW)
@@ -69,7 +70,7 @@ def test_revoking_in_the_tokens_file_takes_effect_without_a_restart(
 def test_a_broken_tokens_file_keeps_the_tokens_read_before(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(auth, "RECHECK_SECONDS", 0.0)
+    monkeypatch.setattr(token_registry, "RECHECK_SECONDS", 0.0)
     file = tmp_path / "tokens.json"
     write(file, entry("t"))
     registry = load_tokens(file, "", clock=lambda: NOW)
@@ -103,7 +104,7 @@ def test_a_web_session_of_a_revoked_or_expired_token_is_refused_by_its_hash() ->
 def test_two_tokens_with_one_name_are_refused_at_start_naming_it_in_french_and_english() -> None:
     tokens = json.dumps([entry("acme"), {**entry("other"), "name": "acme"}])
 
-    with pytest.raises(auth.DuplicateTokenError) as refused:
+    with pytest.raises(DuplicateTokenError) as refused:
         load_tokens(None, tokens)
 
     assert "Deux jetons portent le même nom « acme »" in str(refused.value)
@@ -114,14 +115,14 @@ def test_a_name_in_the_file_and_again_inline_is_a_duplicate_too(tmp_path: Path) 
     file = tmp_path / "tokens.json"
     write(file, entry("acme"))
 
-    with pytest.raises(auth.DuplicateTokenError, match="acme"):
+    with pytest.raises(DuplicateTokenError, match="acme"):
         load_tokens(file, json.dumps([{**entry("other"), "name": "acme"}]))
 
 
 def test_a_tokens_file_rewritten_with_a_duplicate_name_keeps_the_tokens_read_before(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(auth, "RECHECK_SECONDS", 0.0)
+    monkeypatch.setattr(token_registry, "RECHECK_SECONDS", 0.0)
     file = tmp_path / "tokens.json"
     write(file, entry("t"))
     registry = load_tokens(file, "", clock=lambda: NOW)
@@ -141,12 +142,12 @@ def test_each_token_is_its_own_principal_by_id_and_a_configured_id_is_kept() -> 
     assert old is not None
     assert new is not None
     assert rotated is not None
-    assert auth.principal_id(old) != auth.principal_id(new)
-    assert auth.principal_id(old) == f"token:{hash_token('old')}"
-    assert auth.principal_id(rotated) == "acme-2026"
+    assert principal_id(old) != principal_id(new)
+    assert principal_id(old) == f"token:{hash_token('old')}"
+    assert principal_id(rotated) == "acme-2026"
     assert registry.ids_by_name() == {
-        "old": auth.principal_id(old),
-        "new": auth.principal_id(new),
+        "old": principal_id(old),
+        "new": principal_id(new),
         "rotated": "acme-2026",
     }
 
@@ -154,5 +155,5 @@ def test_each_token_is_its_own_principal_by_id_and_a_configured_id_is_kept() -> 
 def test_two_tokens_given_one_id_are_refused() -> None:
     tokens = json.dumps([entry("a", id="same"), entry("b", id="same")])
 
-    with pytest.raises(auth.DuplicateTokenError, match="identifiant « same »"):
+    with pytest.raises(DuplicateTokenError, match="identifiant « same »"):
         load_tokens(None, tokens)

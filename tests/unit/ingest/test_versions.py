@@ -4,7 +4,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from harness.builders import an_hours_report
-from services.ingest.versions import (
+from services.ingest.domain.versions import (
     Known,
     content_hash,
     decide,

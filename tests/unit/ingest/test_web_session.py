@@ -1,6 +1,6 @@
 """The web pages' signed cookies: genuine and fresh, or absent."""
 
-from services.ingest.web.session import Signer, same
+from services.ingest.entrypoints.web.session import Signer, same
 
 
 class Clock:

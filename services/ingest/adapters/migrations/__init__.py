@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import MetaData
 from sqlalchemy.engine import Engine
 
-from services.ingest.tables import TABLES
+from services.ingest.adapters.storage import TABLES
 from shared.migrations import metadata_of, upgrade
 
 SCRIPTS = Path(__file__).parent

@@ -5,7 +5,7 @@ ingest's migrations by hand, on the database of ingest's settings (the service a
 import sys
 
 from services.ingest.adapters.migrations import SCRIPTS, VERSION_TABLE
-from services.ingest.auth import load_tokens
+from services.ingest.adapters.tokens import load_tokens
 from services.ingest.settings import IngestSettings
 from shared.migrations import main
 

@@ -1,0 +1,1 @@
+"""Ingest's use cases, orchestrating the domain through the ports."""

@@ -1,0 +1,1 @@
+"""Pure rules and values of ingest: no framework, no I/O, no clock."""

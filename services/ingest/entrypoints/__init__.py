@@ -1,0 +1,1 @@
+"""Ingest's entry points: HTTP routes, Kafka handlers, web pages (thin)."""
