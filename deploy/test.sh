@@ -34,5 +34,6 @@ export CI="${CI:-true}"
 
 echo "== ruff"; "$PY/ruff" check . && "$PY/ruff" format --check .
 echo "== mypy --strict"; "$PY/mypy" .
+echo "== import contracts"; "$PY/lint-imports" --no-logo
 echo "== committed schemas"; "$PY/python" -m shared.schemas check
 echo "== pytest"; "$PY/pytest" "$@"
