@@ -55,6 +55,10 @@ def test_an_identifier_with_invisible_characters_inserted_anywhere_gets_the_same
     looks_the_same = identifier
     for position, invisible in insertions:
         at = position % (len(looks_the_same) + 1)
+        if invisible.isspace() and unicodedata.combining(looks_the_same[at : at + 1] or "a"):
+            # a space before a combining accent is not invisible: the accent sits on it ("e ́"),
+            # and such a text keeps the pseudonym it always had (the earlier rule, below)
+            continue
         looks_the_same = looks_the_same[:at] + invisible + looks_the_same[at:]
 
     assert pseudonymise(looks_the_same) == pseudonymise(identifier)
