@@ -1,18 +1,95 @@
 """Databases of their own for the migration tests, loaded from SQL files, and what their
-schema and rows are (compared before and after a migration)."""
+schema and rows are (compared before and after a migration); the services that migrate, each
+with what its own store must still read in a database written by main at 21de2e8."""
 
 import contextlib
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import MetaData, create_engine, inspect, text
 from sqlalchemy.engine import Engine, make_url
 
+from services.clauses.adapters import migrations as clauses_migrations
+from services.clauses.adapters.storage import SqlStore as ClausesStore
+from services.clauses.application.ports import Pending
+from services.ingest.adapters import migrations as ingest_migrations
+from services.ingest.adapters.storage import SqlStore as IngestStore
+from shared.db import make_engine
+
 FIXTURES = Path(__file__).parent / "fixtures" / "migrations"
+
+
+def _ingest_reads_the_rows_of_main(engine: Engine) -> None:
+    store = IngestStore(engine)
+    assert [r.id for r in store.submissions(principal_id="token:acme-id", limit=5)] == [
+        "sub-failed",
+        "sub-published",
+    ]
+    assert store.contracts(["C-1"])["C-1"].market_id == "M-1"
+
+
+def _clauses_reads_the_rows_of_main(engine: Engine) -> None:
+    store = ClausesStore(engine)
+    assert store.offsets() == {("insertion.hours", 0): 42}
+    assert store.outbox() == [Pending("market|M-1", '{"v": 1}', 7)]
+    assert store.market_ids() == ["M-1"]
+
+
+def _clauses_migrate(engine: Engine, principal_ids: Mapping[str, str]) -> None:
+    clauses_migrations.migrate(engine)  # the clauses service knows no tokens
+
+
+@dataclass(frozen=True)
+class Service:
+    """A service whose tables migrate: `migrate` as it runs at start, given the principal id
+    of each token's name (only ingest uses them); `rows_by_main`, how many rows main at
+    21de2e8 wrote in each of its tables (tests/fixtures/migrations); `reads_the_rows_of_main`,
+    asserts that its store still reads them."""
+
+    name: str
+    migrate: Callable[[Engine, Mapping[str, str]], None]
+    metadata: Callable[[], MetaData]
+    scripts: Path
+    version_table: str
+    rows_by_main: Mapping[str, int]
+    reads_the_rows_of_main: Callable[[Engine], None]
+
+    @property
+    def tables(self) -> list[str]:
+        return sorted(self.metadata().tables)
+
+
+SERVICES = (
+    Service(
+        "ingest",
+        ingest_migrations.migrate,
+        ingest_migrations.metadata,
+        ingest_migrations.SCRIPTS,
+        ingest_migrations.VERSION_TABLE,
+        {
+            "ingest_contracts": 1,
+            "ingest_event_versions": 1,
+            "ingest_idempotency_keys": 1,
+            "ingest_submissions": 2,
+            "ingest_web_sessions": 1,
+        },
+        _ingest_reads_the_rows_of_main,
+    ),
+    Service(
+        "clauses",
+        _clauses_migrate,
+        clauses_migrations.metadata,
+        clauses_migrations.SCRIPTS,
+        clauses_migrations.VERSION_TABLE,
+        dict.fromkeys(sorted(clauses_migrations.metadata().tables), 1),
+        _clauses_reads_the_rows_of_main,
+    ),
+)
 
 
 @contextlib.contextmanager
@@ -33,6 +110,17 @@ def own_database(kind: str, *, folder: Path, postgres_url: str | None = None) ->
         with admin.connect() as connection:
             connection.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
         admin.dispose()
+
+
+@contextlib.contextmanager
+def own_engine(kind: str, *, folder: Path, postgres_url: str | None = None) -> Iterator[Engine]:
+    """An engine on an empty database of its own (see `own_database`), disposed afterwards."""
+    with own_database(kind, folder=folder, postgres_url=postgres_url) as url:
+        engine = make_engine(url)
+        try:
+            yield engine
+        finally:
+            engine.dispose()
 
 
 def run_sql_file(engine: Engine, path: Path) -> None:

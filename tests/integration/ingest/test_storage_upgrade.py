@@ -7,14 +7,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import inspect, text
 
 from harness.builders import an_invoice
 from services.ingest.adapters.migrations import migrate
 from services.ingest.adapters.storage import SqlStore
 from services.ingest.domain.versions import Pending, Reservation, content_hash, identity_of
 from shared.db import make_engine
+from tests.migrated_databases import own_database
 
 EARLIER_SCHEMA = (
     "CREATE TABLE ingest_event_versions (identity VARCHAR(255) NOT NULL, version INTEGER NOT"
@@ -29,19 +29,8 @@ def empty_database(
     request: pytest.FixtureRequest, tmp_path: Path, postgres_url: str
 ) -> Iterator[str]:
     """The URL of a database of its own, empty."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'ingest.db'}"
-        return
-    name = f"ingest_upgrade_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"CREATE DATABASE {name}"))
-    try:
-        yield make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
-        admin.dispose()
+    with own_database(request.param, folder=tmp_path, postgres_url=postgres_url) as url:
+        yield url
 
 
 def test_an_earlier_database_is_upgraded_and_a_published_version_stays_published(
