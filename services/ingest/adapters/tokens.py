@@ -124,7 +124,8 @@ class TokenRegistry:
 
     def ids_by_name(self) -> dict[str, str]:
         """Each configured name and its principal id (names are unique): how submissions
-        stored by name before principal ids are attributed (the first schema migration, `adapters/migrations`)."""
+        stored by name before principal ids are attributed (by the first schema migration,
+        `adapters/migrations`)."""
         return {entry.name: id_of(entry) for entry in self._by_hash.values()}
 
     def _reload_if_changed(self) -> None:
