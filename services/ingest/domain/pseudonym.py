@@ -52,6 +52,30 @@ def normalise_identifier(raw: str) -> str:
     return normalise_unicode(raw)
 
 
+def _latin_letter(char: str) -> bool:
+    return unicodedata.category(char).startswith("L") and unicodedata.name(char, "").startswith(
+        "LATIN "
+    )
+
+
+def latin_identifier(raw: str) -> bool:
+    """Whether the identifier, once normalised, is written in the Latin script only: every
+    character is ASCII, a Latin letter (its Unicode name starts with `LATIN `), or a combining
+    mark (Mn) on a Latin letter. Cyrillic A (U+0410) or Greek O (U+039F), drawn like the
+    Latin ones, are not."""
+    if raw.isascii():  # its normalisation is ASCII too
+        return True
+    on_latin = False  # whether a combining mark here sits on a Latin letter
+    for char in normalise_identifier(raw):
+        if char.isascii():
+            on_latin = char.isalpha()
+        elif _latin_letter(char):
+            on_latin = True
+        elif not (on_latin and unicodedata.category(char) == "Mn"):
+            return False
+    return True
+
+
 class Pseudonymiser:
     """HMAC-SHA256 of the normalised identifier, hex: stable across submissions, keyed."""
 

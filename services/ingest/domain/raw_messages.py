@@ -40,7 +40,12 @@ from typing import Annotated, Any, Literal, Protocol
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
 from services.ingest.domain.access import Principal, SubmissionKind, bearer_token
-from services.ingest.domain.refusals import WORDED_CODES, validation_items
+from services.ingest.domain.refusals import (
+    BENEFICIARY_SCRIPT,
+    BENEFICIARY_SCRIPT_MESSAGE,
+    WORDED_CODES,
+    validation_items,
+)
 from services.ingest.domain.submissions import (
     InvoiceSubmission,
     MarketSubmission,
@@ -239,6 +244,7 @@ _RULE_MESSAGES = {
     "invalid_idempotency_key": "clé d'idempotence (en-tête idempotency-key) mal formée",
     "idempotency_key_reused": "clé d'idempotence déjà utilisée pour un autre message",
     "beneficiary_mismatch": "ce bénéficiaire n'est pas celui du contrat",
+    BENEFICIARY_SCRIPT: BENEFICIARY_SCRIPT_MESSAGE,  # it never quotes the identifier
     "period_before_contract_start": "la période précède le début du contrat",
     "duplicate_line": "le contrat figure deux fois pour la période",
     "contract_conflict": "le contrat est décrit autrement dans la même soumission",

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field, ValidationError
 from pydantic_core import ErrorDetails
 
 from services.ingest.domain.plausibility import Plausible, siret_key_valid
+from services.ingest.domain.pseudonym import latin_identifier
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +147,23 @@ def siret_problem(siret: str, name: str, *, line: int | None = None) -> Problem 
         "vérifiez-le sur l'avis de situation SIRENE"
     )
     return Problem("invalid_siret", name, message, line)
+
+
+BENEFICIARY_SCRIPT = "beneficiary_id_script"
+BENEFICIARY_SCRIPT_MESSAGE = (
+    "identifiant du bénéficiaire refusé : il contient une lettre d'un autre alphabet que "
+    "l'alphabet latin (cyrillique, grec, arménien…), qui peut ressembler à une lettre latine "
+    "et compter une même personne deux fois ; attendu : lettres latines (accentuées ou non), "
+    "chiffres 0 à 9 et séparateurs usuels (- . _ /)"
+)
+
+
+def beneficiary_script_problem(raw: str, *, line: int | None = None) -> Problem | None:
+    """A beneficiary identifier with a letter of another script than Latin (a homoglyph of a
+    Latin one would give the same person another pseudonym); never quoting it."""
+    if latin_identifier(raw):
+        return None
+    return Problem(BENEFICIARY_SCRIPT, "beneficiary_id", BENEFICIARY_SCRIPT_MESSAGE, line)
 
 
 class ErrorItem(BaseModel):

@@ -22,6 +22,7 @@ from services.ingest.domain.plausibility import (
 from services.ingest.domain.refusals import (
     Problem,
     amount_problem,
+    beneficiary_script_problem,
     contract_id_taken,
     day_problem,
     hours_problems,
@@ -276,6 +277,7 @@ def contract_event(
     problems += _present(
         day_problem(submission.start_date, "start_date", "la date de début", ctx.bounds),
         siret_problem(submission.employer_siret, "employer_siret"),
+        beneficiary_script_problem(submission.beneficiary_id),
     )
     if submission.end_date is not None and (
         problem := day_problem(
@@ -333,7 +335,20 @@ def hours_event(
         )
         for index, line in enumerate(submission.lines)
     ]
-    problems.extend(check_hours_lines(lines, ctx.contracts, ctx.monthly_ceiling))
+    refused = _present(
+        *(
+            beneficiary_script_problem(line.beneficiary_id, line=index)
+            for index, line in enumerate(submission.lines)
+        )
+    )
+    problems += refused
+    # a line refused for its identifier's script is not also told it names another person
+    refused_lines = {problem.line for problem in refused}
+    problems.extend(
+        problem
+        for problem in check_hours_lines(lines, ctx.contracts, ctx.monthly_ceiling)
+        if not (problem.code == "beneficiary_mismatch" and problem.line in refused_lines)
+    )
     if problems:
         return problems
     return MonthlyHoursReported.model_validate(

@@ -1,5 +1,6 @@
 """What every hostile input must leave: a clear refusal, a serving service, nothing written."""
 
+import json
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +12,16 @@ from harness.builders import RAW_BENEFICIARY
 from tests.integration.ingest.conftest import Live
 
 TRIED: Counter[str] = Counter()
+# beneficiary identifiers drawn like Latin ones with a letter of another script: refused, and
+# never echoed either
+HOMOGLYPHS = {
+    "Cyrillic A": "\u0410B12-7788",
+    "Greek O": "ZOE-\u039f12",
+    "Greek A and B": "\u0391\u039212",
+    "Cyrillic e and o": "J\u0435an-D\u043e",
+    "Armenian": "\u0531B12",
+    "Cherokee": "\u13aaB12",
+}
 
 
 @dataclass(frozen=True)
@@ -54,6 +65,9 @@ def assert_clear_refusal(response: httpx.Response, expected: Refusal) -> dict[st
     if expected.where is not None:
         assert expected.where in places(body), body
     assert RAW_BENEFICIARY not in response.text
+    for homoglyph in HOMOGLYPHS.values():
+        assert homoglyph not in response.text
+        assert json.dumps(homoglyph)[1:-1] not in response.text  # nor its JSON escapes
     return body
 
 

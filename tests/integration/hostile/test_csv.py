@@ -9,6 +9,7 @@ import pytest
 from harness.builders import CSV_HEADER, a_market_submission, an_hours_csv
 from tests.component.ingest.conftest import FACILITATOR
 from tests.integration.hostile.checks import (
+    HOMOGLYPHS,
     Refusal,
     assert_clear_refusal,
     assert_still_serving,
@@ -108,6 +109,11 @@ CORPUS = [
         "invalid_file",
         4,
     ),
+    # homoglyph letters in the beneficiary identifier: one person would be counted twice
+    *(
+        refused(f"{name} in a beneficiary", bad_row(beneficiary=raw), "invalid_file", 4)
+        for name, raw in HOMOGLYPHS.items()
+    ),
     # implausible values (issue 14): outside the window, a SIRET's wrong key
     refused("contract starting 01/01/0001", bad_row(start="01/01/0001"), "invalid_file", 4),
     refused("contract starting 31/12/2999", bad_row(start="31/12/2999"), "invalid_file", 4),
@@ -141,6 +147,18 @@ CORPUS = [
     ),
 ]
 ACCEPTED: list[tuple[str, Callable[[str], bytes]]] = [
+    (
+        "accented, decomposed and full-width identifiers",
+        lambda m: an_hours_csv(
+            m,
+            3,
+            bad={
+                0: {"beneficiary": "ZOE\u0301-\u00c5sa"},
+                1: {"beneficiary": "Stra\u00dfe/\u0152uvre"},
+                2: {"beneficiary": "\uff21\uff22\uff11\uff12"},
+            },
+        ),
+    ),
     ("UTF-8 with BOM, semicolons, CRLF", lambda m: an_hours_csv(m, 3)),
     ("UTF-8 without BOM, LF", lambda m: text_of(m, 3).replace("\r\n", "\n").encode()),
     ("commas", lambda m: text_of(m, 3, insertion="35.5").replace(";", ",").encode()),

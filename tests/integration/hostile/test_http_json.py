@@ -17,6 +17,7 @@ from shared.events import MarketNotified, decode_event
 from shared.topics import MARKETS
 from tests.component.ingest.conftest import FACILITATOR
 from tests.integration.hostile.checks import (
+    HOMOGLYPHS,
     Refusal,
     assert_clear_refusal,
     assert_still_serving,
@@ -58,6 +59,14 @@ def contract(market_id: str, /, **changes: Any) -> dict[str, Any]:
 
 def invoice(market_id: str, /, **changes: Any) -> dict[str, Any]:
     return {**an_invoice_submission(market_id=market_id).model_dump(mode="json"), **changes}
+
+
+def contract_of(beneficiary_id: str) -> Callable[[str], dict[str, Any]]:
+    return lambda market_id: contract(market_id, beneficiary_id=beneficiary_id)
+
+
+def hours_of(beneficiary_id: str) -> Callable[[str], dict[str, Any]]:
+    return lambda market_id: hours(market_id, beneficiary_id=beneficiary_id)
 
 
 def as_json(make: Callable[[str], Any]) -> Callable[[str], bytes]:
@@ -342,6 +351,29 @@ CORPUS = [
         422,
         "invalid_body",
         "period",
+    ),
+    # homoglyph letters in the beneficiary identifier: one person would be counted twice
+    *(
+        refused(
+            f"{name} in a contract's beneficiary",
+            C,
+            contract_of(raw),
+            422,
+            "rules_broken",
+            "beneficiary_id",
+        )
+        for name, raw in HOMOGLYPHS.items()
+    ),
+    *(
+        refused(
+            f"{name} in an hours line's beneficiary",
+            H,
+            hours_of(raw),
+            422,
+            "rules_broken",
+            "lines[0].beneficiary_id",
+        )
+        for name, raw in HOMOGLYPHS.items()
     ),
     # implausible values (issue 14): outside the window, absurd amounts, a SIRET's wrong key
     refused(

@@ -19,7 +19,7 @@ from services.ingest.domain.raw_messages import keyed_digest
 from shared.events import WorkContractSigned, decode_event
 from shared.topics import WORK_CONTRACTS
 from tests.component.ingest.conftest import FACILITATOR
-from tests.integration.hostile.checks import assert_still_serving, tried
+from tests.integration.hostile.checks import HOMOGLYPHS, assert_still_serving, tried
 from tests.integration.ingest.conftest import Live, TopicReader, unique_market
 
 ENTRY_POINT = "raw topic"
@@ -324,11 +324,27 @@ def implausible(m: str) -> list[tuple[str, dict[str, Any], str, str]]:
     ]
 
 
+def homoglyphs(m: str) -> list[tuple[str, dict[str, Any], str, str]]:
+    """(name, document, the problem's code, its field): a beneficiary identifier with a letter
+    of another script, in a contract and in a report's line."""
+    line = {"beneficiary_id": HOMOGLYPHS["Cyrillic A"], "contract_id": "C-0", "insertion_hours": 1}
+    documents = [
+        *(
+            (f"{name} in a contract", contract(m, f"glyph-{name}", beneficiary_id=raw))
+            for name, raw in HOMOGLYPHS.items()
+        ),
+        ("Cyrillic A in a report's line", report(m, lines=[line])),
+    ]
+    return [
+        (name, document, "beneficiary_id_script", "beneficiary_id") for name, document in documents
+    ]
+
+
 async def test_every_implausible_message_is_dead_lettered_naming_the_field(live: Live) -> None:
     market_id = unique_market()
     market = a_market_submission(market_id=market_id).model_dump(mode="json")
     assert (await live.client.post("/v1/markets", json=market, headers=FACILITATOR)).is_success
-    poison = implausible(market_id)
+    poison = implausible(market_id) + homoglyphs(market_id)
     producer = AIOKafkaProducer(bootstrap_servers=live.bootstrap, acks="all")
     await producer.start()
     try:
@@ -354,4 +370,9 @@ async def test_every_implausible_message_is_dead_lettered_naming_the_field(live:
         detail = json.loads(letters[name]["dead-letter-detail"])
         assert (code, field) in {(item["code"], item["field"]) for item in detail}, (name, detail)
         assert all(item["message"].strip() for item in detail)
+    for record in records:
+        for raw in HOMOGLYPHS.values():  # nor its escapes, in the value and every header
+            blob = b"\n".join([record.value or b"", *(v or b"" for _, v in record.headers)])
+            assert raw.encode() not in blob
+            assert json.dumps(raw)[1:-1].encode() not in blob
     await assert_still_serving(live)
