@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from harness.builders import a_decp_record
 from reference_dataset.generator.companies import with_check_digit
 from services.ingest.domain.decp import DecpImport, ParseError, parse_decp
 from services.ingest.domain.plausibility import LENIENT
@@ -24,25 +25,14 @@ AMENDED_HOLDER = with_check_digit("5520459990087")
 
 def a_decp_market(**overrides: Any) -> dict[str, Any]:
     """A valid DECP 2.0.3 `marche` record (only the fields the importer reads, plus a few)."""
-    record: dict[str, Any] = {
-        "id": "2024-0042",
-        "acheteur": {"id": BUYER},
-        "nature": "Marché",
-        "objet": "Construction du lycée de Nort-sur-Erdre",
-        "codeCPV": "45214220",
-        "ccag": "Travaux",
-        "procedure": "Appel d'offres ouvert",
-        "dureeMois": 24,
-        "dateNotification": "2024-03-14",
-        "datePublicationDonnees": "2024-03-20",
-        "montant": 1250000,
-        "titulaires": [{"titulaire": {"typeIdentifiant": "SIRET", "id": HOLDER}}],
-        "considerationsSociales": {"considerationSociale": ["Clause sociale"]},
-        "considerationsEnvironnementales": {
-            "considerationEnvironnementale": ["Pas de considération environnementale"]
+    return a_decp_record(
+        "2024-0042",
+        **{
+            "acheteur": {"id": BUYER},
+            "titulaires": [{"titulaire": {"typeIdentifiant": "SIRET", "id": HOLDER}}],
+            **overrides,
         },
-    }
-    return {**record, **overrides}
+    )
 
 
 def a_decp_concession(**overrides: Any) -> dict[str, Any]:
