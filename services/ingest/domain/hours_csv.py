@@ -19,7 +19,7 @@ from typing import TypeVar
 
 from services.ingest.domain.hours_rows import ContractTerms, HoursRow, derive_contract_id
 from services.ingest.domain.plausibility import siret_key_valid
-from services.ingest.domain.refusals import Problem, beneficiary_script_problem
+from services.ingest.domain.refusals import Problem, beneficiary_id_problem
 from shared.codes import LABELS_FR, ContractType, EligiblePublic, Gender, Modality
 
 E = TypeVar("E", bound=StrEnum)
@@ -348,7 +348,7 @@ def _beneficiary(pseudonymise: Callable[[str], str]) -> Callable[[str], str]:
             message = "identifiant trop long (64 caractères au plus)"
             raise CellError("invalid_identifier", message)
         if raw not in known:
-            if problem := beneficiary_script_problem(raw):
+            if problem := beneficiary_id_problem(raw):
                 raise CellError(problem.code, problem.message)
             known[raw] = pseudonymise(raw)
         return known[raw]

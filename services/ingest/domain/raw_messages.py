@@ -41,6 +41,8 @@ from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
 from services.ingest.domain.access import Principal, SubmissionKind, bearer_token
 from services.ingest.domain.refusals import (
+    BENEFICIARY_EMPTY,
+    BENEFICIARY_EMPTY_MESSAGE,
     BENEFICIARY_SCRIPT,
     BENEFICIARY_SCRIPT_MESSAGE,
     WORDED_CODES,
@@ -245,6 +247,7 @@ _RULE_MESSAGES = {
     "idempotency_key_reused": "clé d'idempotence déjà utilisée pour un autre message",
     "beneficiary_mismatch": "ce bénéficiaire n'est pas celui du contrat",
     BENEFICIARY_SCRIPT: BENEFICIARY_SCRIPT_MESSAGE,  # it never quotes the identifier
+    BENEFICIARY_EMPTY: BENEFICIARY_EMPTY_MESSAGE,
     "period_before_contract_start": "la période précède le début du contrat",
     "duplicate_line": "le contrat figure deux fois pour la période",
     "contract_conflict": "le contrat est décrit autrement dans la même soumission",

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field, ValidationError
 from pydantic_core import ErrorDetails
 
 from services.ingest.domain.plausibility import Plausible, siret_key_valid
-from services.ingest.domain.pseudonym import latin_identifier
+from services.ingest.domain.pseudonym import latin_identifier, normalise_identifier
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,9 +158,21 @@ BENEFICIARY_SCRIPT_MESSAGE = (
 )
 
 
-def beneficiary_script_problem(raw: str, *, line: int | None = None) -> Problem | None:
-    """A beneficiary identifier with a letter of another script than Latin (a homoglyph of a
-    Latin one would give the same person another pseudonym); never quoting it."""
+BENEFICIARY_EMPTY = "beneficiary_id_empty"
+BENEFICIARY_EMPTY_MESSAGE = (
+    "identifiant du bénéficiaire refusé : il ne contient que des espaces ou des caractères "
+    "invisibles, et tous ceux-là désigneraient une même personne ; attendu : au moins une "
+    "lettre latine ou un chiffre"
+)
+
+
+def beneficiary_id_problem(raw: str, *, line: int | None = None) -> Problem | None:
+    """A beneficiary identifier that cannot name one person, never quoting it: nothing left
+    once spaces and invisible characters are removed (every such identifier would get the
+    same pseudonym), or a letter of another script than Latin (a homoglyph of a Latin one
+    would give the same person another pseudonym)."""
+    if not normalise_identifier(raw):
+        return Problem(BENEFICIARY_EMPTY, "beneficiary_id", BENEFICIARY_EMPTY_MESSAGE, line)
     if latin_identifier(raw):
         return None
     return Problem(BENEFICIARY_SCRIPT, "beneficiary_id", BENEFICIARY_SCRIPT_MESSAGE, line)

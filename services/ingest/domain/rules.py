@@ -22,7 +22,7 @@ from services.ingest.domain.plausibility import (
 from services.ingest.domain.refusals import (
     Problem,
     amount_problem,
-    beneficiary_script_problem,
+    beneficiary_id_problem,
     contract_id_taken,
     day_problem,
     hours_problems,
@@ -277,7 +277,7 @@ def contract_event(
     problems += _present(
         day_problem(submission.start_date, "start_date", "la date de début", ctx.bounds),
         siret_problem(submission.employer_siret, "employer_siret"),
-        beneficiary_script_problem(submission.beneficiary_id),
+        beneficiary_id_problem(submission.beneficiary_id),
     )
     if submission.end_date is not None and (
         problem := day_problem(
@@ -337,12 +337,12 @@ def hours_event(
     ]
     refused = _present(
         *(
-            beneficiary_script_problem(line.beneficiary_id, line=index)
+            beneficiary_id_problem(line.beneficiary_id, line=index)
             for index, line in enumerate(submission.lines)
         )
     )
     problems += refused
-    # a line refused for its identifier's script is not also told it names another person
+    # a line refused for its identifier is not also told it names another person
     refused_lines = {problem.line for problem in refused}
     problems.extend(
         problem

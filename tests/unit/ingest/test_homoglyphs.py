@@ -17,7 +17,7 @@ from harness.builders import (
 )
 from services.ingest.domain.hours_csv import parse_hours_csv
 from services.ingest.domain.pseudonym import Pseudonymiser, latin_identifier
-from services.ingest.domain.refusals import beneficiary_script_problem
+from services.ingest.domain.refusals import beneficiary_id_problem
 from services.ingest.domain.rules import contract_event, hours_event
 from shared.events import WorkContractSigned
 from tests.unit.ingest.test_csv_import import FRENCH_HEADER, french_row
@@ -71,7 +71,7 @@ def hmac_of_earlier_rule(raw: str) -> str:
 
 @given(with_a_foreign_letter())
 def test_an_identifier_with_a_letter_of_another_script_is_refused(raw: str) -> None:
-    problem = beneficiary_script_problem(raw, line=3)
+    problem = beneficiary_id_problem(raw, line=3)
 
     assert not latin_identifier(raw)
     assert problem is not None
@@ -86,7 +86,7 @@ def test_an_identifier_with_a_letter_of_another_script_is_refused(raw: str) -> N
 @given(accepted)
 def test_an_identifier_in_the_accepted_alphabet_is_accepted(raw: str) -> None:
     assert latin_identifier(raw)
-    assert beneficiary_script_problem(raw) is None
+    assert beneficiary_id_problem(raw) is None
 
 
 @given(accepted.map(str.strip).filter(bool))
@@ -170,3 +170,51 @@ def test_a_csv_row_in_the_accepted_alphabet_keeps_its_pseudonym(raw: str) -> Non
 
     assert result.problems == []
     assert result.rows[0].contract.beneficiary == hmac_of_earlier_rule(raw)
+
+
+# invisible characters a pydantic string of length 1 or more lets through (not ASCII spaces)
+ONLY_INVISIBLE = st.lists(
+    st.sampled_from(["\u200b", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u3164", "\U000e0041"]),
+    min_size=1,
+    max_size=8,
+).map("".join)
+
+
+@given(ONLY_INVISIBLE)
+def test_an_identifier_of_invisible_characters_only_is_refused_not_merged_into_one_person(
+    raw: str,
+) -> None:
+    result = contract_event(
+        a_contract_submission(beneficiary_id=raw), pseudonymise, a_rule_context()
+    )
+
+    assert isinstance(result, list)
+    assert [(p.code, p.field) for p in result] == [("beneficiary_id_empty", "beneficiary_id")]
+    assert all(raw not in problem.message for problem in result)
+
+
+@given(ONLY_INVISIBLE)
+def test_an_hours_line_of_an_invisible_identifier_is_refused_naming_its_line(raw: str) -> None:
+    submission = an_hours_submission()
+    line = submission.lines[0].model_copy(update={"beneficiary_id": raw})
+
+    result = hours_event(
+        submission.model_copy(update={"lines": [line]}), pseudonymise, a_rule_context()
+    )
+
+    assert isinstance(result, list)
+    assert ("beneficiary_id_empty", "beneficiary_id", 0) in {
+        (p.code, p.field, p.line) for p in result
+    }
+    assert "beneficiary_mismatch" not in {p.code for p in result}
+
+
+@given(ONLY_INVISIBLE)
+def test_a_csv_row_of_an_invisible_identifier_is_refused_naming_its_line(raw: str) -> None:
+    document = f"{FRENCH_HEADER}\n{french_row(beneficiary=raw)}\n".encode()
+
+    result = parse_hours_csv(document, pseudonymise)
+
+    assert [(p.code, p.field, p.line) for p in result.problems] == [
+        ("beneficiary_id_empty", "beneficiary_id", 2)
+    ]
