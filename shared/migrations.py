@@ -10,7 +10,7 @@ the other, and the second finds nothing left to do. SQLite serves one process.
 
 import tempfile
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -94,11 +94,6 @@ def head(script_location: Path) -> str | None:
 def differences(engine: Engine, metadata: MetaData, *, version_table: str) -> list[Any]:
     """What differs between the database and the tables (Alembic's autogenerate comparison;
     tables of other services in the same database are not compared)."""
-    names = set(metadata.tables)
-
-    def ours(name: str | None, type_: str, _parent: Any) -> bool:
-        return type_ != "table" or name in names
-
     with engine.connect() as connection:
         migration = MigrationContext.configure(
             connection,
@@ -106,10 +101,17 @@ def differences(engine: Engine, metadata: MetaData, *, version_table: str) -> li
                 "version_table": version_table,
                 "compare_type": True,
                 "compare_server_default": True,
-                "include_name": ours,
+                "include_name": _only_tables_of(metadata),
             },
         )
         return list(compare_metadata(migration, metadata))
+
+
+def _only_tables_of(metadata: MetaData) -> Callable[[str | None, str, Any], bool]:
+    """Alembic's `include_name` filter: other services' tables in the same database are
+    neither compared nor touched."""
+    names = set(metadata.tables)
+    return lambda name, type_, _parent: type_ != "table" or name in names
 
 
 def run_migrations(target_metadata: MetaData) -> None:
@@ -123,9 +125,7 @@ def run_migrations(target_metadata: MetaData) -> None:
         version_table=config.attributes["version_table"],
         compare_type=True,
         compare_server_default=True,
-        include_name=lambda name, type_, _parent: (
-            type_ != "table" or name in target_metadata.tables
-        ),
+        include_name=_only_tables_of(target_metadata),
         render_item=_render_item,
     )
     with context.begin_transaction():
