@@ -22,6 +22,14 @@ HOMOGLYPHS = {
     "Armenian": "\u0531B12",
     "Cherokee": "\u13aaB12",
 }
+# beneficiary identifiers of invisible characters only: refused (every one would be the same
+# person), and never echoed either
+INVISIBLES = {
+    "zero-width space": "\u200b",
+    "Hangul filler": "\u3164",
+    "a zero-width joiner between no-break spaces": "\u00a0\u200d\u00a0",
+    "word joiner and BOM": "\u2060\ufeff",
+}
 
 
 @dataclass(frozen=True)
@@ -65,7 +73,7 @@ def assert_clear_refusal(response: httpx.Response, expected: Refusal) -> dict[st
     if expected.where is not None:
         assert expected.where in places(body), body
     assert RAW_BENEFICIARY not in response.text
-    for homoglyph in HOMOGLYPHS.values():
+    for homoglyph in (*HOMOGLYPHS.values(), *INVISIBLES.values()):
         assert homoglyph not in response.text
         assert json.dumps(homoglyph)[1:-1] not in response.text  # nor its JSON escapes
     return body

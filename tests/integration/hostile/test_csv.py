@@ -10,6 +10,7 @@ from harness.builders import CSV_HEADER, a_market_submission, an_hours_csv
 from tests.component.ingest.conftest import FACILITATOR
 from tests.integration.hostile.checks import (
     HOMOGLYPHS,
+    INVISIBLES,
     Refusal,
     assert_clear_refusal,
     assert_still_serving,
@@ -113,6 +114,11 @@ CORPUS = [
     *(
         refused(f"{name} in a beneficiary", bad_row(beneficiary=raw), "invalid_file", 4)
         for name, raw in HOMOGLYPHS.items()
+    ),
+    # a beneficiary of invisible characters only: all of them would be one person
+    *(
+        refused(f"{name} as a beneficiary", bad_row(beneficiary=raw), "invalid_file", 4)
+        for name, raw in INVISIBLES.items()
     ),
     # implausible values (issue 14): outside the window, a SIRET's wrong key
     refused("contract starting 01/01/0001", bad_row(start="01/01/0001"), "invalid_file", 4),

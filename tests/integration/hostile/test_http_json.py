@@ -18,6 +18,7 @@ from shared.topics import MARKETS
 from tests.component.ingest.conftest import FACILITATOR
 from tests.integration.hostile.checks import (
     HOMOGLYPHS,
+    INVISIBLES,
     Refusal,
     assert_clear_refusal,
     assert_still_serving,
@@ -374,6 +375,29 @@ CORPUS = [
             "lines[0].beneficiary_id",
         )
         for name, raw in HOMOGLYPHS.items()
+    ),
+    # a beneficiary of invisible characters only: all of them would be one person
+    *(
+        refused(
+            f"{name} as a contract's beneficiary",
+            C,
+            contract_of(raw),
+            422,
+            "rules_broken",
+            "beneficiary_id",
+        )
+        for name, raw in INVISIBLES.items()
+    ),
+    *(
+        refused(
+            f"{name} as an hours line's beneficiary",
+            H,
+            hours_of(raw),
+            422,
+            "rules_broken",
+            "lines[0].beneficiary_id",
+        )
+        for name, raw in INVISIBLES.items()
     ),
     # implausible values (issue 14): outside the window, absurd amounts, a SIRET's wrong key
     refused(

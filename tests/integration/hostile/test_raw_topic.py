@@ -19,7 +19,7 @@ from services.ingest.domain.raw_messages import keyed_digest
 from shared.events import WorkContractSigned, decode_event
 from shared.topics import WORK_CONTRACTS
 from tests.component.ingest.conftest import FACILITATOR
-from tests.integration.hostile.checks import HOMOGLYPHS, assert_still_serving, tried
+from tests.integration.hostile.checks import HOMOGLYPHS, INVISIBLES, assert_still_serving, tried
 from tests.integration.ingest.conftest import Live, TopicReader, unique_market
 
 ENTRY_POINT = "raw topic"
@@ -326,7 +326,7 @@ def implausible(m: str) -> list[tuple[str, dict[str, Any], str, str]]:
 
 def homoglyphs(m: str) -> list[tuple[str, dict[str, Any], str, str]]:
     """(name, document, the problem's code, its field): a beneficiary identifier with a letter
-    of another script, in a contract and in a report's line."""
+    of another script, in a contract and in a report's line; one of invisible characters only."""
     line = {"beneficiary_id": HOMOGLYPHS["Cyrillic A"], "contract_id": "C-0", "insertion_hours": 1}
     documents = [
         *(
@@ -335,9 +335,13 @@ def homoglyphs(m: str) -> list[tuple[str, dict[str, Any], str, str]]:
         ),
         ("Cyrillic A in a report's line", report(m, lines=[line])),
     ]
+    empty = [
+        (f"{name} as a contract's beneficiary", contract(m, f"void-{n}", beneficiary_id=raw))
+        for n, (name, raw) in enumerate(INVISIBLES.items())
+    ]
     return [
         (name, document, "beneficiary_id_script", "beneficiary_id") for name, document in documents
-    ]
+    ] + [(name, document, "beneficiary_id_empty", "beneficiary_id") for name, document in empty]
 
 
 async def test_every_implausible_message_is_dead_lettered_naming_the_field(live: Live) -> None:

@@ -108,7 +108,8 @@ async def test_ingest_corrects_at_start_a_dead_letter_topic_that_kept_records_fo
 ) -> None:
     raw, dead = names
     await ensure_topics(kafka_bootstrap, [Topic(dead, "as an earlier version created it")])
-    assert (await configs_of(kafka_bootstrap, dead))["retention.ms"] == "-1"
+    forever = {"retention.ms": "-1"}
+    assert await settled_configs(kafka_bootstrap, dead, forever) == forever
 
     await prepare(kafka_bootstrap, raw, dead, 30 * DAY_MS)
 
