@@ -29,6 +29,7 @@ from shared.events import InvoiceRecorded, MarketNotified, MonthlyHoursReported,
 BUYER_SIRET = "23440003400026"
 HOLDER_SIRET = "35600000000048"
 OTHER_SIRET = "44306184100047"
+DEPARTEMENT_SIRET = "22440002800011"  # a second buyer: the Loire-Atlantique département
 
 
 def pseudonym(name: str) -> str:
@@ -172,8 +173,20 @@ def beneficiary_counts(*, female: int, male: int, year: int = 2023) -> list[Aggr
 RAW_BENEFICIARY = "1850578006084"
 TEST_PSEUDONYMISATION_KEY = "test-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 # ingest's accounts for tests and benchmarks: the bearer tokens are their names with -token
-TOKENS = [
+TOKENS: list[dict[str, Any]] = [
     {"name": "facilitateur", "role": "facilitator", "sha256": hash_token("facilitator-token")},
+    {  # a facilitator whose perimeter is the region only
+        "name": "facilitateur-region",
+        "role": "facilitator",
+        "buyers": [BUYER_SIRET],
+        "sha256": hash_token("region-facilitator-token"),
+    },
+    {  # a facilitator whose perimeter is the département only
+        "name": "facilitateur-departement",
+        "role": "facilitator",
+        "buyers": [DEPARTEMENT_SIRET],
+        "sha256": hash_token("departement-facilitator-token"),
+    },
     {
         "name": "titulaire",
         "role": "contractor",

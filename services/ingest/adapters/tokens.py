@@ -29,6 +29,13 @@ class TokenEntry(BaseModel):
     name: str = Field(min_length=1, max_length=100)
     role: Role
     siret: Siret | None = None
+    buyers: tuple[Siret, ...] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=1000,
+        description="A facilitator's perimeter: the SIRETs of the buyers it serves (it may "
+        "submit only for their markets); absent: every buyer",
+    )
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     id: str | None = Field(
         default=None,
@@ -45,6 +52,12 @@ class TokenEntry(BaseModel):
     def _expiry_has_a_time_zone(self) -> Self:
         if self.expires_at is not None and self.expires_at.tzinfo is None:
             raise ValueError(f"token {self.name!r}: expires_at needs a time zone (e.g. Z)")
+        return self
+
+    @model_validator(mode="after")
+    def _buyers_only_for_facilitators(self) -> Self:
+        if self.buyers is not None and self.role is not Role.FACILITATOR:
+            raise ValueError(f"token {self.name!r}: only a facilitator token lists buyers")
         return self
 
     @model_validator(mode="after")
@@ -115,7 +128,13 @@ class TokenRegistry:
         refuse_duplicates(entries)
         self._by_hash = {entry.sha256: entry for entry in entries}
         self._principals = {
-            entry.sha256: Principal(id_of(entry), entry.name, entry.role, entry.siret)
+            entry.sha256: Principal(
+                id_of(entry),
+                entry.name,
+                entry.role,
+                entry.siret,
+                None if entry.buyers is None else frozenset(entry.buyers),
+            )
             for entry in self._by_hash.values()
         }
 

@@ -20,6 +20,7 @@ from services.ingest.domain.access import (
     SubmissionKind,
     forbidden,
     not_for_itself,
+    outside_perimeter,
     principal_id,
 )
 from services.ingest.domain.hours_csv import CsvImport, parse_hours_csv
@@ -70,6 +71,8 @@ class Unit(NamedTuple):  # tuples: one per raw record, 4x cheaper to build than 
     build: Build
     # the version each built event states it replaces (`domain.versions`), None: no statement
     expected: Sequence[int | None] = ()
+    # the buyer SIRET each market of a market unit names (a facilitator's perimeter)
+    buyers: Sequence[str] = ()
 
 
 def _each(
@@ -96,7 +99,8 @@ def market_unit(principal: Principal, items: Sequence[MarketSubmission], source:
     """Markets, one or a list (facilitators only)."""
     scopes = [(item.market_id, None) for item in items]
     build = _each(items, market_event)
-    return Unit(principal, SubmissionKind.MARKET, source, scopes, frozenset(), build)
+    buyers = [item.buyer.siret for item in items]
+    return Unit(principal, SubmissionKind.MARKET, source, scopes, frozenset(), build, buyers=buyers)
 
 
 def invoice_unit(principal: Principal, items: Sequence[InvoiceSubmission], source: str) -> Unit:
@@ -160,7 +164,8 @@ def decp_unit(principal: Principal, markets: Sequence[MarketNotified]) -> Unit:
         events: list[Event] = list(markets)
         return events
 
-    return Unit(principal, SubmissionKind.MARKET, "decp", scopes, frozenset(), build)
+    buyers = [market.buyer.siret for market in markets]
+    return Unit(principal, SubmissionKind.MARKET, "decp", scopes, frozenset(), build, buyers=buyers)
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,10 +234,21 @@ OWNERS_KEPT = 100_000
 
 
 def scope_problem(
-    unit: Unit, market_id: str, siret: str | None, holders: Mapping[str, frozenset[str]]
+    unit: Unit,
+    market_id: str,
+    siret: str | None,
+    holders: Mapping[str, frozenset[str]],
+    buyer_of: Mapping[str, str] | None = None,
+    buyer_siret: str | None = None,
 ) -> Problem | None:
     """Why the unit is outside its principal's scope for this market and SIRET (403), naming
-    the field: a market it does not hold, or another holder or employer than itself."""
+    the field: a buyer outside a facilitator's perimeter, a market it does not hold, or
+    another holder or employer than itself."""
+    outside = outside_perimeter(
+        unit.principal, unit.kind, market_id, buyer_of or {}, buyer_siret=buyer_siret
+    )
+    if outside is not None:
+        return Problem("forbidden", *outside)
     reason = forbidden(unit.principal, unit.kind, market_id, holders)
     if reason is not None:
         return Problem("forbidden", "market_id", reason)
@@ -311,10 +327,11 @@ class Ingestor:
     async def judge(self, units: Sequence[Unit]) -> Judged:
         """Authorise and apply the rules: each unit refused, or its events at version 1."""
         outcomes: dict[int, Outcome] = {}
-        holders = self._markets.holders
+        holders, buyer_of = self._markets.holders, self._markets.buyers
         for index, unit in enumerate(units):
-            for market_id, siret in unit.scopes:
-                problem = scope_problem(unit, market_id, siret, holders)
+            named: Sequence[str | None] = unit.buyers or [None] * len(unit.scopes)
+            for (market_id, siret), buyer in zip(unit.scopes, named, strict=True):
+                problem = scope_problem(unit, market_id, siret, holders, buyer_of, buyer)
                 if problem is not None:
                     outcomes[index] = Refused(403, [problem])
                     break

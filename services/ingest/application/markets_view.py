@@ -15,6 +15,7 @@ class MarketsView:
     def __init__(self, end_offsets: EndOffsets | None = None) -> None:
         self._holders: dict[str, frozenset[str]] = {}
         self._amounts: dict[str, Decimal] = {}
+        self._buyers: dict[str, str] = {}
         self._versions: dict[str, int] = {}
         self._next_offsets: dict[int, int] = {}
         self.end_offsets = end_offsets
@@ -23,6 +24,11 @@ class MarketsView:
     def holders(self) -> Mapping[str, frozenset[str]]:
         """Market id -> SIRETs of its holders."""
         return self._holders
+
+    @property
+    def buyers(self) -> Mapping[str, str]:
+        """Market id -> SIRET of the buyer that notified it (its latest version)."""
+        return self._buyers
 
     @property
     def amounts(self) -> Mapping[str, Decimal]:
@@ -36,6 +42,7 @@ class MarketsView:
         self._versions[market.market_id] = market.version
         self._holders[market.market_id] = frozenset(holder.siret for holder in market.holders)
         self._amounts[market.market_id] = market.amount_ht
+        self._buyers[market.market_id] = market.buyer.siret
 
     def consumed(self, partition: int, offset: int) -> None:
         """Record that the message at this offset of the markets topic has been folded."""

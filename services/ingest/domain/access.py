@@ -31,6 +31,9 @@ class Principal:
     name: str
     role: Role
     siret: str | None = None
+    # a facilitator's perimeter: the SIRETs of the buyers it serves; None: every buyer (a
+    # facilitator token configured without `buyers`, as before perimeters existed)
+    buyers: frozenset[str] | None = None
 
 
 def principal_id(principal: Principal) -> str:
@@ -70,6 +73,41 @@ def forbidden(
     if held_by is not None and principal.siret not in held_by:
         return f"le marché « {market_id} » n'est pas détenu par le SIRET {principal.siret}"
     return not_for_itself(principal, kind, holder_siret)
+
+
+def outside_perimeter(
+    principal: Principal,
+    kind: SubmissionKind,
+    market_id: str,
+    buyer_of: Mapping[str, str],
+    *,
+    buyer_siret: str | None = None,
+) -> tuple[str, str] | None:
+    """The field and the reason (in French) when a facilitator submits for a buyer outside
+    its perimeter, or None. A market names its buyer (`buyer.siret`); an invoice, a contract
+    or a month names its market, whose buyer is the one that notified it (`buyer_of`: market
+    id -> buyer SIRET). A market not notified yet has no buyer: the rules refuse it."""
+    if principal.role is not Role.FACILITATOR or principal.buyers is None:
+        return None
+    if (
+        kind is SubmissionKind.MARKET
+        and buyer_siret is not None
+        and buyer_siret not in principal.buyers
+    ):
+        return (
+            "buyer.siret",
+            f"l'acheteur (SIRET {buyer_siret}) n'est pas dans le périmètre de ce jeton",
+        )
+    # a market id already notified by a buyer outside the perimeter is that buyer's: neither
+    # its invoices, contracts and months nor a new version of it (market ids are unique on
+    # the platform until events name their buyer)
+    buyer = buyer_of.get(market_id)
+    if buyer is not None and buyer not in principal.buyers:
+        return (
+            "market_id",
+            f"le marché « {market_id} » relève d'un acheteur hors du périmètre de ce jeton",
+        )
+    return None
 
 
 # the field naming the SIRET a submission is made for: a contractor's own, always

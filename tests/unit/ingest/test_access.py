@@ -1,4 +1,5 @@
-"""Tokens are kept hashed; a facilitator acts on every market, a contractor on its own."""
+"""Tokens are kept hashed; a facilitator acts on the markets of the buyers it serves, a
+contractor on its own."""
 
 import json
 from pathlib import Path
@@ -16,6 +17,7 @@ from services.ingest.domain.access import (
     forbidden,
     hash_token,
     not_for_itself,
+    outside_perimeter,
 )
 
 OTHER_SIRET = "44306184100047"
@@ -128,3 +130,75 @@ def test_a_contractor_declares_only_itself_as_employer_even_on_a_market_both_hol
 
 def test_an_unknown_market_is_left_to_the_rules_which_say_the_market_is_unknown() -> None:
     assert forbidden(CONTRACTOR, SubmissionKind.MONTHLY_HOURS, "M-404", HOLDERS) is None
+
+
+REGION, DEPARTEMENT = "23440003400026", "22440002800011"
+BUYER_OF = {"M-1": REGION, "M-2": DEPARTEMENT}
+FOR_REGION = Principal(
+    "f-region", "facilitateur région", Role.FACILITATOR, None, frozenset({REGION})
+)
+
+
+def test_a_facilitator_tokens_buyers_become_its_perimeter(tmp_path: Path) -> None:
+    entry = {"name": "f", "role": "facilitator", "buyers": [REGION], "sha256": hash_token("s")}
+    file = tmp_path / "tokens.json"
+    file.write_text(json.dumps([entry]))
+
+    principal = load_tokens(file, "").authenticate("s")
+
+    assert principal is not None
+    assert principal.buyers == frozenset({REGION})
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"role": "contractor", "siret": HOLDER_SIRET, "buyers": [REGION]},
+        {"role": "facilitator", "buyers": []},
+        {"role": "facilitator", "buyers": ["2344000340002"]},  # 13 digits: not a SIRET
+    ],
+)
+def test_a_perimeter_is_refused_when_it_is_empty_invalid_or_not_a_facilitators(
+    tmp_path: Path, fields: dict[str, object]
+) -> None:
+    file = tmp_path / "tokens.json"
+    file.write_text(json.dumps([{"name": "t", "sha256": hash_token("s"), **fields}]))
+
+    with pytest.raises(ValidationError):
+        load_tokens(file, "")
+
+
+def test_a_facilitator_notifies_markets_only_for_the_buyers_it_serves() -> None:
+    market = SubmissionKind.MARKET
+
+    assert outside_perimeter(FOR_REGION, market, "M-9", BUYER_OF, buyer_siret=REGION) is None
+    assert outside_perimeter(FOR_REGION, market, "M-9", BUYER_OF, buyer_siret=DEPARTEMENT) == (
+        "buyer.siret",
+        f"l'acheteur (SIRET {DEPARTEMENT}) n'est pas dans le périmètre de ce jeton",
+    )
+    # a market id another buyer notified stays that buyer's, even named for the region
+    taken = outside_perimeter(FOR_REGION, market, "M-2", BUYER_OF, buyer_siret=REGION)
+    assert taken is not None
+    assert taken[0] == "market_id"
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [SubmissionKind.INVOICE, SubmissionKind.WORK_CONTRACT, SubmissionKind.MONTHLY_HOURS],
+)
+def test_a_facilitator_submits_only_on_the_markets_of_the_buyers_it_serves(
+    kind: SubmissionKind,
+) -> None:
+    assert outside_perimeter(FOR_REGION, kind, "M-1", BUYER_OF) is None
+    assert outside_perimeter(FOR_REGION, kind, "M-2", BUYER_OF) == (
+        "market_id",
+        "le marché « M-2 » relève d'un acheteur hors du périmètre de ce jeton",
+    )
+    # not notified yet: no buyer to judge by, the rules refuse an unknown market
+    assert outside_perimeter(FOR_REGION, kind, "M-3", BUYER_OF) is None
+
+
+def test_a_facilitator_without_perimeter_and_a_contractor_are_not_judged_by_perimeter() -> None:
+    contractor = SubmissionKind.INVOICE
+    assert outside_perimeter(FACILITATOR, contractor, "M-2", BUYER_OF) is None
+    assert outside_perimeter(CONTRACTOR, contractor, "M-2", BUYER_OF) is None

@@ -17,7 +17,8 @@ from services.ingest.entrypoints.web.deps import WebDeps, to_sign_in, visitor
 LIST_SIZE = 200
 NOT_YOURS = (
     "Ce marché n'est pas l'un des vôtres : un titulaire ne voit que les marchés dont il est "
-    "titulaire. Si c'est une erreur, contactez le facilitateur de la clause."
+    "titulaire, un facilitateur ceux des acheteurs qu'il accompagne. Si c'est une erreur, "
+    "contactez le facilitateur de la clause."
 )
 UNKNOWN = (
     "Ce marché n'a jamais été notifié (ou sa notification n'est pas encore arrivée) : "
@@ -29,10 +30,17 @@ CLAUSES_DOWN = (
 )
 
 
-def may_see(principal: Principal, market_id: str, holders: dict[str, frozenset[str]]) -> bool:
-    """A facilitator sees every market, a contractor those it holds."""
+def may_see(
+    principal: Principal,
+    market_id: str,
+    holders: dict[str, frozenset[str]],
+    buyer_of: dict[str, str] | None = None,
+) -> bool:
+    """A facilitator sees the markets of the buyers it serves (every market when its token
+    lists none), a contractor those it holds."""
     if principal.role is Role.FACILITATOR:
-        return True
+        buyer = (buyer_of or {}).get(market_id)
+        return principal.buyers is None or buyer is None or buyer in principal.buyers
     return principal.siret in holders.get(market_id, frozenset())
 
 
@@ -52,8 +60,8 @@ def market_router(deps: WebDeps) -> APIRouter:
         who = await visitor(deps, request)
         if who is None:
             return to_sign_in(request)
-        holders = dict(deps.api.markets.holders)
-        visible = sorted(m for m in holders if may_see(who.principal, m, holders))
+        holders, buyer_of = dict(deps.api.markets.holders), dict(deps.api.markets.buyers)
+        visible = sorted(m for m in holders if may_see(who.principal, m, holders, buyer_of))
         wanted = q.strip()
         if wanted:
             visible = [m for m in visible if wanted.casefold() in m.casefold()]
@@ -67,8 +75,8 @@ def market_router(deps: WebDeps) -> APIRouter:
         who = await visitor(deps, request)
         if who is None:
             return to_sign_in(request)
-        holders = dict(deps.api.markets.holders)
-        if not may_see(who.principal, market_id, holders):
+        holders, buyer_of = dict(deps.api.markets.holders), dict(deps.api.markets.buyers)
+        if not may_see(who.principal, market_id, holders, buyer_of):
             return deps.render.error(request, 403, "Accès refusé", NOT_YOURS, who.context())
         if market_id not in holders:
             return deps.render.error(request, 404, "Marché inconnu", UNKNOWN, who.context())
