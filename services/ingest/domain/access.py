@@ -75,6 +75,12 @@ def forbidden(
     return not_for_itself(principal, kind, holder_siret)
 
 
+def reads_every_submission(principal: Principal) -> bool:
+    """A facilitator serving every buyer reads every submission; any other caller, its own
+    (a facilitator with a perimeter included: submissions do not record their buyers)."""
+    return principal.role is Role.FACILITATOR and principal.buyers is None
+
+
 def outside_perimeter(
     principal: Principal,
     kind: SubmissionKind,

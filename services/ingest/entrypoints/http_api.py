@@ -28,7 +28,7 @@ from services.ingest.application.ingestor import (
 )
 from services.ingest.application.markets_view import MarketsView
 from services.ingest.application.ports import Clock, IdempotencyKeys, Metrics, Store, Tokens
-from services.ingest.domain.access import Principal, Role, principal_id
+from services.ingest.domain.access import Principal, principal_id, reads_every_submission
 from services.ingest.domain.idempotency import (
     HEADER,
     REPLAYED_HEADER,
@@ -368,7 +368,7 @@ def api_router(deps: ApiDeps, principal_of: Callable[..., Principal]) -> APIRout
             raise HTTPException(404, detail=simple("not_found", "Soumission inconnue."))
         record = await asyncio.to_thread(deps.store.submission, submission_id)
         mine = record is not None and record.principal_id == principal_id(caller)
-        if record is None or (caller.role is Role.CONTRACTOR and not mine):
+        if record is None or not (mine or reads_every_submission(caller)):
             raise HTTPException(404, detail=simple("not_found", "Soumission inconnue."))
         return SubmissionBody(
             submission_id=record.id,

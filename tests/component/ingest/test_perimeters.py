@@ -15,6 +15,8 @@ from harness.builders import (
     BUYER_SIRET,
     DEPARTEMENT_SIRET,
     a_contract_submission,
+    a_decp_document,
+    a_decp_record,
     a_market_submission,
     an_hours_csv,
     an_invoice_submission,
@@ -90,6 +92,19 @@ async def test_one_refused_market_of_a_list_refuses_the_list(ingest: Harness) ->
     ]
 
     refused = await post(ingest, "/v1/markets", markets, DEPARTEMENT)
+
+    assert forbidden_at(refused) == [("forbidden", "buyer.siret")]
+    assert ingest.events(MARKETS.name) == []
+
+
+async def test_a_decp_document_naming_a_buyer_outside_the_perimeter_is_refused(
+    ingest: Harness,
+) -> None:
+    document = a_decp_document(
+        a_decp_record("DECP-R"), a_decp_record("DECP-D", acheteur={"id": DEPARTEMENT_SIRET})
+    )
+
+    refused = await ingest.client.post("/v1/decp", content=document, headers=DEPARTEMENT)
 
     assert forbidden_at(refused) == [("forbidden", "buyer.siret")]
     assert ingest.events(MARKETS.name) == []

@@ -23,6 +23,8 @@ from fastapi import FastAPI
 from starlette.routing import Mount, Route
 
 from harness.builders import (
+    BUYER_SIRET,
+    DEPARTEMENT_SIRET,
     HOLDER_SIRET,
     OTHER_SIRET,
     RAW_BENEFICIARY,
@@ -51,12 +53,15 @@ from tests.integration.ingest.test_auth_matrix import routes
 
 @dataclass(frozen=True)
 class Scoped:
-    """A route that needs a token: the status of the facilitator, of contractor A on its own
-    market (or submission), and of contractor A on B's."""
+    """A route that needs a token: the status of the facilitator serving every buyer, of
+    contractor A on its own market (or submission), of contractor A on B's, and of the
+    facilitators whose perimeter is the region (the market's buyer) and the département."""
 
     facilitator: int
     own: int
     others: int
+    in_perimeter: int
+    outside_perimeter: int
 
 
 PUBLIC = "public"
@@ -73,14 +78,15 @@ DOCS = {
 SESSION = "session"
 POLICY: dict[str, dict[tuple[str, str], Policy]] = {
     "ingest": {
-        ("POST", "/v1/markets"): Scoped(202, 403, 403),
-        ("POST", "/v1/decp"): Scoped(202, 403, 403),
-        ("POST", "/v1/invoices"): Scoped(202, 202, 403),
-        ("POST", "/v1/work-contracts"): Scoped(202, 202, 403),
-        ("POST", "/v1/monthly-hours"): Scoped(202, 202, 403),
-        ("POST", "/v1/monthly-hours/csv"): Scoped(202, 202, 403),
-        # another's submission is "unknown" (404): its existence is not revealed
-        SUBMISSIONS: Scoped(200, 200, 404),
+        ("POST", "/v1/markets"): Scoped(202, 403, 403, 202, 403),
+        ("POST", "/v1/decp"): Scoped(202, 403, 403, 202, 403),
+        ("POST", "/v1/invoices"): Scoped(202, 202, 403, 202, 403),
+        ("POST", "/v1/work-contracts"): Scoped(202, 202, 403, 202, 403),
+        ("POST", "/v1/monthly-hours"): Scoped(202, 202, 403, 202, 403),
+        ("POST", "/v1/monthly-hours/csv"): Scoped(202, 202, 403, 202, 403),
+        # another's submission is "unknown" (404): its existence is not revealed; only the
+        # facilitator serving every buyer reads every one (submissions name no buyer)
+        SUBMISSIONS: Scoped(200, 200, 404, 404, 404),
         ("GET", "/health"): PUBLIC,
         ("GET", "/metrics"): PUBLIC,
         ("GET", "/ui"): SESSION,
@@ -122,6 +128,8 @@ TOKENS: dict[str, dict[str, Any]] = {
     "facilitator": {"role": "facilitator"},
     "contractor-a": {"role": "contractor", "siret": HOLDER_SIRET},
     "contractor-b": {"role": "contractor", "siret": OTHER_SIRET},
+    "facilitator-region": {"role": "facilitator", "buyers": [BUYER_SIRET]},
+    "facilitator-departement": {"role": "facilitator", "buyers": [DEPARTEMENT_SIRET]},
     "expired": {"role": "facilitator", "expires_at": EXPIRED},
     "revoked": {"role": "facilitator", "revoked": True},
 }
@@ -235,7 +243,7 @@ async def notify(client: httpx.AsyncClient, holder: str) -> str:
         "/v1/markets", json=body.model_dump(mode="json"), headers=bearer("facilitator")
     )
     assert response.status_code == 202
-    for who in ("facilitator", "contractor-a"):  # the contracts the hours lines cite
+    for who in ("facilitator", "contractor-a", "facilitator-region"):  # hours lines cite them
         contract = a_contract_submission(
             market_id=market_id, contract_id=f"C-{market_id}-{who}", employer_siret=holder
         )
@@ -260,16 +268,21 @@ async def test_who_may_submit_on_which_market(secured: Secured, path: str) -> No
     client = secured.live.client
     own, others = await notify(client, HOLDER_SIRET), await notify(client, OTHER_SIRET)
     expected = POLICY["ingest"][("POST", path)]
-    tried("authorisation matrix", 3)
+    tried("authorisation matrix", 5)
 
     by_facilitator = await submit(client, path, own, "facilitator")
     on_own = await submit(client, path, own, "contractor-a")
     on_others = await submit(client, path, others, "contractor-a")
+    in_perimeter = await submit(client, path, own, "facilitator-region")
+    outside = await submit(client, path, own, "facilitator-departement")
 
-    assert (by_facilitator, on_own, on_others) == (
-        expected.facilitator,  # type: ignore[union-attr]
-        expected.own,  # type: ignore[union-attr]
-        expected.others,  # type: ignore[union-attr]
+    assert isinstance(expected, Scoped)
+    assert (by_facilitator, on_own, on_others, in_perimeter, outside) == (
+        expected.facilitator,
+        expected.own,
+        expected.others,
+        expected.in_perimeter,
+        expected.outside_perimeter,
     )
 
 
@@ -283,14 +296,27 @@ async def test_a_submission_is_read_by_its_sender_and_the_facilitator_only(
     sent = await client.post("/v1/invoices", json=invoice, headers=bearer("contractor-a"))
     location = sent.headers["location"]
     expected = POLICY["ingest"][SUBMISSIONS]
-    tried("authorisation matrix", 3)
+    tried("authorisation matrix", 5)
 
     statuses = [
         (await client.get(location, headers=bearer(who))).status_code
-        for who in ("facilitator", "contractor-a", "contractor-b")
+        for who in (
+            "facilitator",
+            "contractor-a",
+            "contractor-b",
+            "facilitator-region",
+            "facilitator-departement",
+        )
     ]
 
-    assert tuple(statuses) == (expected.facilitator, expected.own, expected.others)  # type: ignore[union-attr]
+    assert isinstance(expected, Scoped)
+    assert tuple(statuses) == (
+        expected.facilitator,
+        expected.own,
+        expected.others,
+        expected.in_perimeter,
+        expected.outside_perimeter,
+    )
 
 
 PROTECTED = [

@@ -14,7 +14,7 @@ from starlette.datastructures import UploadFile
 
 from services.ingest.application.ingestor import Accepted, PublishError, import_hours_csv
 from services.ingest.application.ports import SubmissionRecord
-from services.ingest.domain.access import Role, principal_id
+from services.ingest.domain.access import principal_id, reads_every_submission
 from services.ingest.domain.idempotency import (
     BUSY_MESSAGE,
     REPLAYED_HEADER,
@@ -199,7 +199,7 @@ def upload_router(deps: WebDeps) -> APIRouter:
         who = await visitor(deps, request)
         if who is None:
             return to_sign_in(request)
-        mine = None if who.principal.role is Role.FACILITATOR else principal_id(who.principal)
+        mine = None if reads_every_submission(who.principal) else principal_id(who.principal)
         records = await asyncio.to_thread(
             deps.history.submissions, principal_id=mine, limit=HISTORY_SIZE
         )
